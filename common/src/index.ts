@@ -1,4 +1,5 @@
 export * from './errors';
 export * from './events';
+export * from './logger';
 export * from './messaging';
 export * from './middlewares';
