@@ -18,7 +18,12 @@ export class CommandError extends Error {
   }
 
   toReply(): Document {
-    const reply: Document = { ok: 0, errmsg: this.message, code: this.code, codeName: this.codeName };
+    const reply: Document = {
+      ok: 0,
+      errmsg: this.message,
+      code: this.code,
+      codeName: this.codeName,
+    };
     if (this.errorLabels.length > 0) reply.errorLabels = [...this.errorLabels];
     return { ...reply, ...this.extra };
   }
@@ -47,6 +52,13 @@ export const ErrorCodes = {
   NotYetInitialized: { code: 94, codeName: 'NotYetInitialized' },
   AlreadyInitialized: { code: 23, codeName: 'AlreadyInitialized' },
   CompressionNotSupported: { code: 0, codeName: 'CompressionNotSupported' },
+  InternalError: { code: 1, codeName: 'InternalError' },
+  Unauthorized: { code: 13, codeName: 'Unauthorized' },
+  AuthenticationFailed: { code: 18, codeName: 'AuthenticationFailed' },
+  NoReplicationEnabled: { code: 76, codeName: 'NoReplicationEnabled' },
+  ShutdownInProgress: { code: 91, codeName: 'ShutdownInProgress' },
+  InvalidReplicaSetConfig: { code: 93, codeName: 'InvalidReplicaSetConfig' },
+  UnsupportedOpQueryCommand: { code: 352, codeName: 'UnsupportedOpQueryCommand' },
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;
