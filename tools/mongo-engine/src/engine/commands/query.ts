@@ -1,0 +1,73 @@
+import type { Document } from 'bson';
+import { Query } from 'mingo';
+import { commandError } from '../../errors';
+import { compareValues, normalizeForMatch, sortValue } from '../bson-values';
+import type { Collection, StoredDoc } from '../collection';
+import type { Store } from '../store';
+import type { Transaction } from '../transactions';
+
+/** Compiles a filter for matching stored views; mingo's own errors become BadValue. */
+export function compileFilter(filter: unknown): Query {
+  if (
+    filter !== undefined &&
+    filter !== null &&
+    (typeof filter !== 'object' || Array.isArray(filter))
+  ) {
+    throw commandError(
+      'TypeMismatch',
+      "BSON field 'filter' is the wrong type, expected type 'object'",
+    );
+  }
+  try {
+    return new Query((normalizeForMatch(filter ?? {}) as Document) ?? {}, {});
+  } catch (err) {
+    throw commandError('BadValue', err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The documents of `coll` visible to `txn` that match `filter`. */
+export function matchDocs(
+  store: Store,
+  coll: Collection | undefined,
+  filter: Document | undefined,
+  txn: Transaction | undefined,
+): StoredDoc[] {
+  if (!coll) return [];
+  const query = compileFilter(filter);
+  const out: StoredDoc[] = [];
+  for (const doc of store.candidates(coll, filter ?? {}, txn)) {
+    if (query.test(doc.view)) out.push(doc);
+  }
+  return out;
+}
+
+/** Sorts in place by a MongoDB sort spec (arrays sort by their min/max element). */
+export function sortDocs(docs: StoredDoc[], sort: Document | undefined): StoredDoc[] {
+  if (!sort) return docs;
+  const fields = Object.entries(sort).map(
+    ([path, dir]) => [path, Number(dir) < 0 ? -1 : 1] as const,
+  );
+  if (fields.length === 0) return docs;
+  const keyed = docs.map((doc) => ({
+    doc,
+    keys: fields.map(([path, dir]) => sortValue(doc.view, path, dir)),
+  }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < fields.length; i += 1) {
+      const c = compareValues(a.keys[i], b.keys[i]) * (fields[i] as readonly [string, number])[1];
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+  return keyed.map((k) => k.doc);
+}
+
+/** Applies a find-style projection to caller-owned documents. */
+export function projectDocs(docs: Document[], projection: Document | undefined): Document[] {
+  if (!projection || Object.keys(projection).length === 0) return docs;
+  try {
+    return new Query({}, {}).find<Document>(docs, projection).all();
+  } catch (err) {
+    throw commandError('BadValue', err instanceof Error ? err.message : String(err));
+  }
+}
