@@ -35,6 +35,20 @@ const VALUE_OPTIONS = new Set([
   'oplogSize',
 ]);
 const FLAG_OPTIONS = new Set(['noauth', 'auth', 'ipv6', 'version', 'help']);
+// mongod switches without a value: recognised so they never swallow the next argument.
+const IGNORED_SWITCHES = new Set([
+  'bind_ip_all',
+  'quiet',
+  'nounixsocket',
+  'fork',
+  'logappend',
+  'journal',
+  'nojournal',
+  'verbose',
+  'noscripting',
+  'notablescan',
+  'transitionToAuth',
+]);
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -67,6 +81,10 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     let value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : undefined;
     if (FLAG_OPTIONS.has(name)) {
       flags.add(name);
+      continue;
+    }
+    if (IGNORED_SWITCHES.has(name) && value === undefined) {
+      ignored.push(arg);
       continue;
     }
     const next = argv[i + 1];

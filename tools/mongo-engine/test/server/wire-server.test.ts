@@ -351,3 +351,54 @@ describe('wire server (replica-set member)', () => {
     }
   });
 });
+
+describe('wire server (monitoring and shutdown)', () => {
+  it('when the driver monitors with streaming hello, then heartbeats keep succeeding on one exhaust stream', async () => {
+    const server = await startEngineServer({ engine: new RecordingEngine(), replSet: 'rs1' });
+    const seed = await MongoClient.connect(
+      `mongodb://127.0.0.1:${server.port}/?directConnection=true`,
+    );
+    await seed.db('admin').command({ replSetInitiate: {} });
+    await seed.close();
+    const client = new MongoClient(`mongodb://127.0.0.1:${server.port}/?replicaSet=rs1`, {
+      heartbeatFrequencyMS: 500,
+    });
+    let failures = 0;
+    client.on('serverHeartbeatFailed', () => {
+      failures += 1;
+    });
+    const streamed = new Promise<void>((resolve) => {
+      let awaited = 0;
+      client.on('serverHeartbeatSucceeded', (event) => {
+        if (event.awaited) awaited += 1;
+        if (awaited >= 3) resolve();
+      });
+    });
+    try {
+      await client.connect();
+      await streamed;
+      expect(failures).toBe(0);
+      await expect(client.db('admin').command({ ping: 1 })).resolves.toMatchObject({ ok: 1 });
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it('when a client sends shutdown, then it gets ok, the server stops and onShutdown runs', async () => {
+    let stopped!: () => void;
+    const shutDown = new Promise<void>((resolve) => {
+      stopped = resolve;
+    });
+    const server = await startEngineServer({
+      engine: new RecordingEngine(),
+      onShutdown: () => stopped(),
+    });
+    const raw = await RawClient.connect(server.port);
+    await raw.write(opMsg(71, { shutdown: 1, force: true, $db: 'admin' }));
+    await expect(raw.read(1)).resolves.toMatchObject([{ responseTo: 71, doc: { ok: 1 } }]);
+    await shutDown;
+    await raw.waitClosed();
+    await expect(RawClient.connect(server.port)).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
