@@ -381,3 +381,27 @@ describe('Engine CRUD', () => {
     expect(err.message).toBe("no such command: 'frobnicate'");
   });
 });
+
+describe('Engine equality matching', () => {
+  it('when filtering by plain equality, then arrays, nested paths, null-as-missing and numeric types behave like MongoDB', async () => {
+    const engine = buildEngine();
+    await engine.runCommand('test', {
+      insert: 'e',
+      documents: [
+        { _id: 1, tags: ['a', 'b'], profile: { city: 'Oslo' }, n: Long.fromNumber(3) },
+        { _id: 2, tags: ['c'], profile: { city: 'Rome' }, n: 4, extra: null },
+        { _id: 3, items: [{ sku: 'x' }, { sku: 'y' }] },
+      ],
+    });
+    const ids = async (filter: Document): Promise<unknown[]> =>
+      (await findAll(engine, 'e', filter, { sort: { _id: 1 } })).map((d) => d._id);
+    expect(await ids({ tags: 'b' })).toEqual([1]);
+    expect(await ids({ 'profile.city': 'Rome' })).toEqual([2]);
+    expect(await ids({ n: 3 })).toEqual([1]);
+    expect(await ids({ n: Long.fromNumber(4) })).toEqual([2]);
+    expect(await ids({ extra: null })).toEqual([1, 2, 3]);
+    expect(await ids({ 'items.sku': 'y' })).toEqual([3]);
+    expect(await ids({ profile: { city: 'Oslo' } })).toEqual([1]);
+    expect(await ids({ tags: 'b', n: 4 })).toEqual([]);
+  });
+});

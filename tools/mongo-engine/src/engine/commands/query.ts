@@ -1,13 +1,43 @@
 import type { Document } from 'bson';
 import { Query } from 'mingo';
 import { commandError } from '../../errors';
-import { compareValues, normalizeForMatch, sortValue } from '../bson-values';
+import {
+  canonicalKey,
+  compareValues,
+  isPlainObject,
+  normalizeForMatch,
+  sortValue,
+  valuesAtPath,
+} from '../bson-values';
 import type { Collection, StoredDoc } from '../collection';
 import type { Store } from '../store';
 import type { Transaction } from '../transactions';
 
+/** Something that decides whether a stored view matches a filter. */
+export interface Matcher {
+  test(view: Document): boolean;
+}
+
+/**
+ * Plain equality filters (the findById / findOne({ email }) shape) are matched by
+ * canonical keys: building a mingo Query copies its whole operator table, which
+ * dominated the cost of small lookups.
+ */
+function equalityMatcher(filter: Document): Matcher | undefined {
+  const wanted: Array<[string, string]> = [];
+  for (const [path, value] of Object.entries(filter)) {
+    if (path.startsWith('$') || Array.isArray(value) || value instanceof RegExp) return undefined;
+    if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$'))) return undefined;
+    wanted.push([path, canonicalKey(value)]);
+  }
+  return {
+    test: (view) =>
+      wanted.every(([path, key]) => valuesAtPath(view, path).some((v) => canonicalKey(v) === key)),
+  };
+}
+
 /** Compiles a filter for matching stored views; mingo's own errors become BadValue. */
-export function compileFilter(filter: unknown): Query {
+export function compileFilter(filter: unknown): Matcher {
   if (
     filter !== undefined &&
     filter !== null &&
@@ -18,6 +48,8 @@ export function compileFilter(filter: unknown): Query {
       "BSON field 'filter' is the wrong type, expected type 'object'",
     );
   }
+  const fast = equalityMatcher((filter ?? {}) as Document);
+  if (fast) return fast;
   try {
     return new Query((normalizeForMatch(filter ?? {}) as Document) ?? {}, {});
   } catch (err) {
