@@ -49,9 +49,10 @@ export interface StanSubscriptionLike {
 
 /** A NATS Streaming connection. */
 export interface StanConnectionLike {
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  once(event: string, listener: (...args: never[]) => void): unknown;
-  removeListener(event: string, listener: (...args: never[]) => void): unknown;
+  // 'error' and 'connection_lost' pass an Error; the other events pass nothing.
+  on(event: string, listener: (err: Error) => void): unknown;
+  once(event: string, listener: (err: Error) => void): unknown;
+  removeListener(event: string, listener: (err: Error) => void): unknown;
   publish(
     subject: string,
     data: Uint8Array | string,
@@ -86,6 +87,8 @@ export type StanConnect = (
   options: StanConnectOptions,
 ) => StanConnectionLike;
 
+// The cast only hides that our options builder type is opaque: the object handed back
+// to subscribe() is always the one the real client's subscriptionOptions() built.
 const realConnect: StanConnect = (clusterId, clientId, options) =>
   stanConnect(clusterId, clientId, options) as unknown as StanConnectionLike;
 
@@ -199,6 +202,12 @@ export class StanMessagingClient implements MessagingClient {
       };
       const onError = (err: Error) => {
         stan.removeListener('connect', onConnect);
+        // The client would otherwise keep its NATS connection (and the process) alive.
+        try {
+          stan.close();
+        } catch {
+          // Already closed: nothing to release.
+        }
         reject(
           new Error(
             `Cannot connect to NATS Streaming cluster ${config.clusterId} at ${url}: ${err.message}`,
