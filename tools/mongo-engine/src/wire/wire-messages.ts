@@ -40,15 +40,18 @@ export interface UnsupportedRequest extends Header {
 
 export type WireRequest = MsgRequest | QueryRequest | CompressedRequest | UnsupportedRequest;
 
-// BSON values arrive as the driver typed them except that int64 fits into a JS
-// number when it can (bson's default): the storage engine works with plain numbers.
+// BSON values arrive exactly as the driver typed them: int64 stays a Long, so a
+// stored Long comes back as a Long (bson's default would turn it into a number).
 function readDocument(buf: Buffer, offset: number, end: number): { doc: Document; next: number } {
   if (offset + 5 > end) throw new MalformedMessageError('truncated BSON document');
   const size = buf.readInt32LE(offset);
   if (size < 5 || offset + size > end) throw new MalformedMessageError('invalid BSON size');
   let doc: Document;
   try {
-    doc = deserialize(buf.subarray(offset, offset + size), { validation: { utf8: true } });
+    doc = deserialize(buf.subarray(offset, offset + size), {
+      validation: { utf8: true },
+      promoteLongs: false,
+    });
   } catch (err) {
     throw new MalformedMessageError(`invalid BSON: ${(err as Error).message}`);
   }
