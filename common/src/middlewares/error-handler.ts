@@ -17,7 +17,8 @@ interface Reply {
  * Builds the one error-handling middleware; mount it last. Every error body is
  * `{ errors: [{ message, field? }] }`:
  * - `CustomError` → its `statusCode` and `serializeErrors()` (5xx ones are also logged);
- * - a mongoose `CastError` on an ObjectId path (a malformed id) → 400 `Invalid <path>`;
+ * - a mongoose `CastError` on an ObjectId path (a malformed id) → 400 `Invalid <path>`,
+ *   also inside a `ValidationError` made only of such casts;
  * - a body that is not valid JSON → 400; a body over the parser's limit → 413;
  *   other client errors raised by the body parser → their status and message;
  * - anything else → 500 `Something went wrong`, logged with its stack; nothing of it is sent.
@@ -54,16 +55,23 @@ function knownReply(err: unknown): Reply | undefined {
   if (typeof err !== 'object' || err === null) {
     return undefined;
   }
-  // Duck-typed so that common does not load mongoose just for an instanceof.
-  if (
-    'name' in err &&
-    err.name === 'CastError' &&
-    'kind' in err &&
-    err.kind === 'ObjectId' &&
-    'path' in err &&
-    typeof err.path === 'string'
-  ) {
-    return { status: 400, errors: [{ message: `Invalid ${err.path}`, field: err.path }] };
+  const malformedId = objectIdCastPath(err);
+  if (malformedId !== undefined) {
+    return { status: 400, errors: [{ message: `Invalid ${malformedId}`, field: malformedId }] };
+  }
+  // A document saved with a malformed id fails validation with one CastError per path.
+  // Only when every failure is such a cast is it the client's fault; a rule the
+  // service forgot to check first stays a 500.
+  if ('name' in err && err.name === 'ValidationError' && 'errors' in err) {
+    const causes: unknown[] =
+      typeof err.errors === 'object' && err.errors !== null ? Object.values(err.errors) : [];
+    const paths = causes.map(objectIdCastPath).filter((path): path is string => path !== undefined);
+    if (paths.length > 0 && paths.length === causes.length) {
+      return {
+        status: 400,
+        errors: paths.map((path) => ({ message: `Invalid ${path}`, field: path })),
+      };
+    }
   }
   // body-parser's errors are http-errors: `type` says what failed, `expose` that the
   // message was written for the client.
@@ -85,6 +93,23 @@ function knownReply(err: unknown): Reply | undefined {
     typeof err.message === 'string'
   ) {
     return { status: err.status, errors: [{ message: err.message }] };
+  }
+  return undefined;
+}
+
+// Duck-typed so that common does not load mongoose just for an instanceof.
+function objectIdCastPath(err: unknown): string | undefined {
+  if (
+    typeof err === 'object' &&
+    err !== null &&
+    'name' in err &&
+    err.name === 'CastError' &&
+    'kind' in err &&
+    err.kind === 'ObjectId' &&
+    'path' in err &&
+    typeof err.path === 'string'
+  ) {
+    return err.path;
   }
   return undefined;
 }

@@ -16,6 +16,13 @@ import {
 import { createLogSink, LEVEL, type LogSink } from './helpers';
 
 const Ticket = mongoose.model('Ticket', new mongoose.Schema({ title: String }));
+const Order = mongoose.model(
+  'Order',
+  new mongoose.Schema({
+    ticket: { type: mongoose.Schema.Types.ObjectId, required: true },
+    userId: { type: String, required: true },
+  }),
+);
 
 function buildApp(sink: LogSink): Express {
   const app = express();
@@ -45,6 +52,9 @@ function buildApp(sink: LogSink): Express {
   app.get('/cast-object-id', () => {
     // The cast a query does before it reaches MongoDB, on a malformed id.
     Ticket.find({ _id: 'not-an-id' }).cast(Ticket);
+  });
+  app.get('/validate-order', async (req) => {
+    await new Order({ ticket: req.query.ticket, userId: req.query.userId }).validate();
   });
   app.get('/cast-number', () => {
     throw new mongoose.Error.CastError('Number', 'abc', 'price');
@@ -126,6 +136,18 @@ describe('errorHandler', () => {
     const res = await request(app).get('/cast-object-id');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ errors: [{ message: 'Invalid _id', field: '_id' }] });
+  });
+
+  it('when a document with a malformed id fails validation, then it answers 400 naming the path', async () => {
+    const res = await request(app).get('/validate-order?ticket=nope&userId=u1');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ errors: [{ message: 'Invalid ticket', field: 'ticket' }] });
+  });
+
+  it('when a document fails another rule, then it is an unknown error (500)', async () => {
+    const res = await request(app).get('/validate-order?ticket=nope');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ errors: [{ message: 'Something went wrong' }] });
   });
 
   it('when a CastError is not about an id, then it is an unknown error (500)', async () => {
