@@ -201,6 +201,35 @@ describe('JetStream listener and publisher', () => {
     expect(attempts).toEqual([1, 2, 3]);
   });
 
+  test('when a handler never acks, then after maxDeliver deliveries the event is dead-lettered', async () => {
+    const client = await newClient();
+    const dead = collect();
+    const dlq = await client.subscribe(
+      'deadletter.ticket.created',
+      group(),
+      { ackWaitMs: 5_000, maxDeliver: 5 },
+      dead.handler,
+    );
+    closers.push(() => dlq.close());
+    const counts: number[] = [];
+    await listen(client, {
+      queueGroupName: 'silent-service',
+      ackWait: 300,
+      maxDeliver: 2,
+      handler: (_data, msg) => {
+        counts.push(msg.deliveryCount);
+      },
+    });
+    await new TestTicketCreatedPublisher(client).publish(buildTicket());
+
+    await waitFor('the dead letter', () => dead.messages.length === 1);
+    expect(counts).toEqual([1, 2]);
+    expect(dead.messages[0]?.headers[DeadLetterHeaders.Reason]).toBe(
+      'not acknowledged within 2 deliveries',
+    );
+    expect(dead.messages[0]?.headers[DeadLetterHeaders.DeliveryCount]).toBe('3');
+  });
+
   test('when a payload is not JSON or not an object, then it is dead-lettered at once and the next event is handled', async () => {
     const client = await newClient();
     const dead = collect();

@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import {
   createMessagingClient,
   DeadLetterHeaders,
@@ -228,5 +230,41 @@ describe('NATS Streaming transport (fake client)', () => {
     stan.emit('reconnect');
     expect(client.isConnected()).toBe(true);
     expect(statuses).toEqual(['disconnect', 'reconnect']);
+  });
+
+  test('when a message is dead-lettered, then the injected logger records subject, sequence, delivery count and event id', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(JSON.parse(chunk.toString()));
+        done();
+      },
+    });
+    const { client, stan } = await connectFake();
+    const listener = new TestTicketCreatedListener(
+      client,
+      {
+        queueGroupName: 'orders-service',
+        maxDeliver: 1,
+        handler: () => {
+          throw new Error('boom');
+        },
+      },
+      { logger: pino(sink) },
+    );
+    await listener.listen();
+    const message = new FakeMessage('ticket.created', 21, envelope('evt-21', buildTicket()));
+    stan.subscriptions[0]?.emit('message', message);
+    await waitFor('the ack', () => message.acks === 1);
+    await waitFor('the log line', () => lines.some((l) => l.msg === 'event dead-lettered'));
+    expect(lines.find((l) => l.msg === 'event dead-lettered')).toMatchObject({
+      level: 50,
+      subject: 'ticket.created',
+      sequence: 21,
+      deliveryCount: 1,
+      eventId: 'evt-21',
+      queueGroup: 'orders-service',
+      reason: 'Error: boom',
+    });
   });
 });
