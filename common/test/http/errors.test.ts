@@ -216,6 +216,28 @@ describe('createErrorHandler', () => {
   });
 });
 
+describe('errorHandler after the response started', () => {
+  it('when a handler fails mid-response, then the error is logged and the connection cut', async () => {
+    const sink = createLogSink();
+    const app = express();
+    app.use(requestLogger(createLogger({ service: 'x', destination: sink })));
+    app.get('/partial', (_req, res) => {
+      res.status(200).write('half a body');
+      throw new Error('failed while streaming');
+    });
+    app.use(errorHandler);
+    const outcome = await request(app)
+      .get('/partial')
+      .then(
+        () => 'completed',
+        () => 'cut',
+      );
+    expect(outcome).toBe('cut');
+    const line = await sink.waitFor((l) => l.msg === 'error after the response started');
+    expect((line.err as { message: string }).message).toBe('failed while streaming');
+  });
+});
+
 describe('CustomError', () => {
   class TicketReservedError extends CustomError {
     readonly statusCode = 400;
