@@ -113,7 +113,9 @@ export class JetStreamMessagingClient implements MessagingClient {
     private readonly prefetch: number,
     private readonly logger: Logger,
   ) {
-    void this.watchStatus();
+    this.watchStatus().catch((err: unknown) =>
+      this.logger.error({ err }, 'messaging: status watcher stopped'),
+    );
   }
 
   /** Connects, then creates or updates the stream so it holds every event subject. */
@@ -190,7 +192,9 @@ export class JetStreamMessagingClient implements MessagingClient {
     const consumer = await this.js.consumers.get(this.streamName, durable);
     const messages = await consumer.consume({ max_messages: this.prefetch });
     const log = this.logger.child({ subject, queueGroup, consumer: durable });
-    void this.watchConsumer(messages, log);
+    this.watchConsumer(messages, log).catch((err: unknown) =>
+      log.warn({ err }, 'consumer status watcher stopped'),
+    );
 
     let stopping = false;
     const loop = (async () => {
