@@ -617,3 +617,28 @@ describe('aggregate', () => {
     ]);
   });
 });
+
+describe('single-document atomicity under concurrency', () => {
+  it('when many clients race to claim the same unclaimed document, then exactly one wins', async () => {
+    await items.insertOne({ _id: 500, name: 'ticket' });
+    const racers = Array.from({ length: 20 }, (_, i) =>
+      items.findOneAndUpdate(
+        { _id: 500, status: { $exists: false } },
+        { $set: { status: `order-${i}` } },
+        { returnDocument: 'after' },
+      ),
+    );
+    const results = await Promise.all(racers);
+    const winners = results.filter((doc) => doc !== null);
+    expect(winners).toHaveLength(1);
+    expect((await items.findOne({ _id: 500 }))?.status).toBe(winners[0]?.status);
+  });
+
+  it('when many $inc updates run at once, then none is lost', async () => {
+    await items.insertOne({ _id: 501, qty: 0 });
+    await Promise.all(
+      Array.from({ length: 50 }, () => items.updateOne({ _id: 501 }, { $inc: { qty: 1 } })),
+    );
+    expect((await items.findOne({ _id: 501 }))?.qty).toBe(50);
+  });
+});

@@ -62,9 +62,18 @@ describe('command errors', () => {
     expect(error.message).toContain("Unrecognized pipeline stage name: '$bogus'");
   });
 
-  it('when a collection is created twice, then the second create fails with NamespaceExists (48)', async () => {
+  it('when a collection is created again with identical options, then it is a no-op (MongoDB 7.0+)', async () => {
+    await db.createCollection('same');
+    await db.createCollection('same');
+    const names = (await db.listCollections({ name: 'same' }).toArray()).map((c) => c.name);
+    expect(names).toEqual(['same']);
+  });
+
+  it('when a collection is created again with other options, then it fails with NamespaceExists (48)', async () => {
     await db.createCollection('once');
-    const error = await serverError(() => db.createCollection('once'));
+    const error = await serverError(() =>
+      db.createCollection('once', { validator: { name: { $type: 'string' } } }),
+    );
     expect(error.code).toBe(48);
     expect(error.codeName).toBe('NamespaceExists');
   });
