@@ -3,3 +3,4 @@ export * from './events';
 export * from './logger';
 export * from './messaging';
 export * from './middlewares';
+export * from './outbox';
