@@ -4,3 +4,4 @@ export * from './logger';
 export * from './messaging';
 export * from './middlewares';
 export * from './outbox';
+export * from './service';

@@ -1,0 +1,23 @@
+export {
+  type ConnectMongoOptions,
+  connectMongo,
+  mongoReadinessCheck,
+} from './connect-mongo';
+export {
+  type ClosableServer,
+  installShutdown,
+  type ProcessEventSource,
+  type ShutdownHandle,
+  type ShutdownOptions,
+  type ShutdownStep,
+} from './install-shutdown';
+export { listen } from './listen';
+export { ConfigError, type LoadConfigOptions, loadConfigOrExit, parseConfig } from './parse-config';
+export {
+  type CheckResult,
+  createProbeRouter,
+  type ProbeRouter,
+  type ProbeRouterOptions,
+  type ReadinessBody,
+  type ReadinessCheck,
+} from './probe-router';
