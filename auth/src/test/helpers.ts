@@ -1,0 +1,80 @@
+import {
+  createLogger,
+  createProbeRouter,
+  type Logger,
+  mongoReadinessCheck,
+  type ProbeRouter,
+} from '@ticketing/common';
+import { type MongoHandle, startMongo } from '@ticketing/test-helpers';
+import type { Express } from 'express';
+import mongoose from 'mongoose';
+import request from 'supertest';
+import { buildApp } from '../app';
+import { User } from '../models/user';
+
+export const TEST_JWT_KEY = 'test-jwt-key';
+
+export const testConfig = {
+  jwtKey: TEST_JWT_KEY,
+  jwtExpiresInSeconds: 900,
+  cookieSecure: false,
+} as const;
+
+/** The app as index.ts builds it, with a silent logger unless one is given. */
+export function buildTestApp(overrides: { logger?: Logger; probes?: ProbeRouter } = {}): Express {
+  return buildApp({
+    config: testConfig,
+    logger: overrides.logger ?? createLogger({ service: 'auth', level: 'silent' }),
+    probes:
+      overrides.probes ??
+      createProbeRouter({ checks: { mongo: mongoReadinessCheck(mongoose.connection) } }),
+  });
+}
+
+/**
+ * A MongoDB replica set for this test file, mongoose connected to it with the
+ * indexes built, and every collection emptied before each test.
+ */
+export function useTestDatabase(): () => MongoHandle {
+  let mongo: MongoHandle | undefined;
+  beforeAll(async () => {
+    mongo = await startMongo();
+    await mongoose.connect(mongo.uri, { dbName: 'auth' });
+    await User.init();
+  }, 60_000);
+  beforeEach(async () => {
+    // deleteMany, not drop: the unique email index must survive between tests.
+    for (const collection of Object.values(mongoose.connection.collections)) {
+      await collection.deleteMany({});
+    }
+  });
+  afterAll(async () => {
+    await mongoose.disconnect();
+    await mongo?.stop();
+  }, 60_000);
+  return () => {
+    if (mongo === undefined) throw new Error('MongoDB is not started yet');
+    return mongo;
+  };
+}
+
+/** Signs up through the front door and returns the session cookie it was given. */
+export async function signin(
+  app: Express,
+  email = 'test@test.com',
+  password = 'password',
+): Promise<string[]> {
+  const res = await request(app).post('/api/users/signup').send({ email, password }).expect(201);
+  return setCookies(res);
+}
+
+export function setCookies(res: request.Response): string[] {
+  const header = res.get('Set-Cookie');
+  if (header === undefined) throw new Error('the response set no cookie');
+  return header;
+}
+
+/** A `session` cookie as cookie-session writes it (base64 JSON, unsigned) around a given JWT. */
+export function sessionCookieFor(jwt: string): string {
+  return `session=${Buffer.from(JSON.stringify({ jwt })).toString('base64')}`;
+}
