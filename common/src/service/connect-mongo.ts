@@ -33,7 +33,14 @@ export async function connectMongo(uri: string, options: ConnectMongoOptions): P
   const { connection } = options;
   const log = options.logger.child({ component: 'mongo', hosts: hostsOf(uri) });
   connection.on('connected', () => log.info('MongoDB connected'));
-  connection.on('disconnected', () => log.warn('MongoDB disconnected'));
+  let closing = false;
+  connection.on('disconnecting', () => {
+    closing = true;
+  });
+  // A disconnect we asked for (shutdown) is news; one we did not is a warning.
+  connection.on('disconnected', () =>
+    closing ? log.info('MongoDB disconnected') : log.warn('MongoDB disconnected'),
+  );
   connection.on('reconnected', () => log.info('MongoDB reconnected'));
   connection.on('close', () => log.info('MongoDB connection closed'));
   connection.on('error', (err: unknown) => log.error({ err }, 'MongoDB connection error'));
