@@ -14,18 +14,28 @@ export interface StoredDoc {
   readonly view: Document;
 }
 
+/** view -> its bytes, so a matcher that needs the stored BSON types ($type) can read them. */
+const viewBytes = new WeakMap<Document, Buffer>();
+
+/** The stored document behind a view with its BSON types, or undefined for any other object. */
+export function typedDocOf(view: Document): Document | undefined {
+  const bytes = viewBytes.get(view);
+  return bytes ? deserialize(bytes, { promoteValues: false }) : undefined;
+}
+
 /** Puts `_id` first (generating an ObjectId when missing) and freezes the document into bytes. */
 export function storeDoc(doc: Document): StoredDoc {
   const ordered: Document = { _id: doc._id === undefined ? new ObjectId() : doc._id };
   for (const [k, v] of Object.entries(doc)) if (k !== '_id') ordered[k] = v;
   const bytes = Buffer.from(serialize(ordered));
   const view = deserialize(bytes);
+  viewBytes.set(view, bytes);
   return { id: canonicalKey(view._id), bytes, view };
 }
 
-/** A fresh, caller-owned copy with int64 kept as Long (views promote them to numbers). */
+/** A fresh, caller-owned copy with its BSON types (Int32, Long, Double, Decimal128 wrappers). */
 export function outputDoc(stored: StoredDoc): Document {
-  return deserialize(stored.bytes, { promoteLongs: false });
+  return deserialize(stored.bytes, { promoteValues: false });
 }
 
 /** A fresh copy in the promoted form, for pipelines that compute over it. */

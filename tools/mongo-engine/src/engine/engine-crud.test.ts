@@ -1,10 +1,18 @@
 import type { Document } from 'bson';
-import { Binary, Decimal128, Long, ObjectId } from 'bson';
+import { Binary, Decimal128, deserialize, Long, ObjectId, serialize } from 'bson';
 import { CommandError } from '../errors';
 import { Engine } from './index';
 
+/** Commands and replies pass through BSON, as they do between the driver and the wire server. */
+class WireEngine extends Engine {
+  override async runCommand(db: string, cmd: Document): Promise<Document> {
+    const sent = deserialize(serialize(cmd), { promoteValues: false });
+    return deserialize(serialize(await super.runCommand(db, sent)), { promoteLongs: false });
+  }
+}
+
 function buildEngine(): Engine {
-  return new Engine({ isReplicaSet: () => true });
+  return new WireEngine({ isReplicaSet: () => true });
 }
 
 async function expectCommandError(promise: Promise<unknown>, code: number): Promise<CommandError> {

@@ -1,10 +1,18 @@
 import type { Document } from 'bson';
-import { ObjectId } from 'bson';
+import { deserialize, ObjectId, serialize } from 'bson';
 import { CommandError } from '../errors';
 import { Engine } from './index';
 
+/** Commands and replies pass through BSON, as they do between the driver and the wire server. */
+class WireEngine extends Engine {
+  override async runCommand(db: string, cmd: Document): Promise<Document> {
+    const sent = deserialize(serialize(cmd), { promoteValues: false });
+    return deserialize(serialize(await super.runCommand(db, sent)), { promoteLongs: false });
+  }
+}
+
 function buildEngine(): Engine {
-  return new Engine({ isReplicaSet: () => true });
+  return new WireEngine({ isReplicaSet: () => true });
 }
 
 async function expectCommandError(promise: Promise<unknown>, code: number): Promise<CommandError> {
@@ -19,10 +27,15 @@ async function expectCommandError(promise: Promise<unknown>, code: number): Prom
 }
 
 describe('Engine collections and indexes', () => {
-  it('when creating a collection twice, then the second create fails with NamespaceExists', async () => {
+  it('when creating a collection twice, then identical options are a no-op and other options fail with NamespaceExists', async () => {
     const engine = buildEngine();
     expect(await engine.runCommand('app', { create: 'tickets' })).toEqual({ ok: 1 });
-    await expectCommandError(engine.runCommand('app', { create: 'tickets' }), 48);
+    expect(await engine.runCommand('app', { create: 'tickets' })).toEqual({ ok: 1 });
+    await expectCommandError(engine.runCommand('app', { create: 'tickets', capped: true }), 48);
+    await engine.runCommand('app', { create: 'sized', capped: true, size: 4096 });
+    expect(await engine.runCommand('app', { create: 'sized', capped: true, size: 4096 })).toEqual({
+      ok: 1,
+    });
   });
 
   it('when listing collections, then the cursor reply has mongod shape and honours filter and nameOnly', async () => {

@@ -1,10 +1,18 @@
 import type { Document } from 'bson';
-import { Long, UUID } from 'bson';
+import { deserialize, Long, serialize, UUID } from 'bson';
 import { CommandError } from '../errors';
 import { Engine } from './index';
 
+/** Commands and replies pass through BSON, as they do between the driver and the wire server. */
+class WireEngine extends Engine {
+  override async runCommand(db: string, cmd: Document): Promise<Document> {
+    const sent = deserialize(serialize(cmd), { promoteValues: false });
+    return deserialize(serialize(await super.runCommand(db, sent)), { promoteLongs: false });
+  }
+}
+
 function buildEngine(replicaSet = true): Engine {
-  return new Engine({ isReplicaSet: () => replicaSet });
+  return new WireEngine({ isReplicaSet: () => replicaSet });
 }
 
 async function expectCommandError(promise: Promise<unknown>, code: number): Promise<CommandError> {
@@ -256,7 +264,7 @@ describe('Engine transactions', () => {
   });
 
   it('when a plain write waits longer than the lock wait, then it fails with WriteConflict', async () => {
-    const engine = new Engine({ isReplicaSet: () => true, lockWaitMs: 1 });
+    const engine = new WireEngine({ isReplicaSet: () => true, lockWaitMs: 1 });
     await seed(engine, [{ _id: 1, v: 0 }]);
     const s = new TestSession(engine);
     s.start();

@@ -75,7 +75,7 @@ export class Engine implements EngineApi {
     const { session, txn, retryNumber } = this.resolveSession(name, cmd);
     if (retryNumber !== undefined && session && WRITE_COMMANDS.has(name)) {
       const last = session.lastRetryable;
-      if (last && last.txnNumber === retryNumber) return structuredClone(last.reply);
+      if (last && last.txnNumber === retryNumber) return { ...last.reply };
     }
     const ctx: CommandContext = {
       db,
@@ -90,7 +90,9 @@ export class Engine implements EngineApi {
     try {
       const reply = await handler(ctx);
       if (retryNumber !== undefined && session && WRITE_COMMANDS.has(name)) {
-        session.lastRetryable = { txnNumber: retryNumber, reply: structuredClone(reply) };
+        // Replies are built fresh per command and never mutated afterwards, so the
+        // retry answer can share it (structuredClone would also strip BSON wrappers).
+        session.lastRetryable = { txnNumber: retryNumber, reply };
       }
       return reply;
     } catch (err) {

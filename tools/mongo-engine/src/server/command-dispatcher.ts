@@ -1,9 +1,29 @@
-import { Binary, type Document, Long } from 'bson';
+import { Binary, type Document, Double, Int32, Long } from 'bson';
 import { CommandError, commandError } from '../errors';
 import { adminCommands, engineOverridable } from './admin-commands';
 import type { CommandContext, ServerContext } from './server-context';
 
 const ZERO_SIGNATURE = { hash: new Binary(Buffer.alloc(20)), keyId: Long.fromNumber(0) };
+
+/**
+ * Commands arrive with int32/double values as Int32/Double wrappers (the engine
+ * stores them with their types); the admin commands read options as plain numbers.
+ * Longs stay Longs, as the admin side has always received them.
+ */
+function promoteNumbers(value: unknown): unknown {
+  if (value instanceof Int32 || value instanceof Double) return value.valueOf();
+  if (Array.isArray(value)) return value.map(promoteNumbers);
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
+    const out: Document = {};
+    for (const [k, v] of Object.entries(value)) out[k] = promoteNumbers(v);
+    return out;
+  }
+  return value;
+}
 
 /**
  * Routes a command by its first key, exactly as spelled: the wire server's own
@@ -29,7 +49,7 @@ export class CommandDispatcher {
     const admin = adminCommands.get(name);
     const engineTakes = engine.commandNames.has(name);
     if (admin && !(engineTakes && engineOverridable.has(name))) {
-      return admin(db, cmd, ctx, this.server);
+      return admin(db, promoteNumbers(cmd) as Document, ctx, this.server);
     }
     if (engineTakes) {
       if (!this.server.replSet.isWritablePrimary) {

@@ -40,8 +40,9 @@ export interface UnsupportedRequest extends Header {
 
 export type WireRequest = MsgRequest | QueryRequest | CompressedRequest | UnsupportedRequest;
 
-// BSON values arrive exactly as the driver typed them: int64 stays a Long, so a
-// stored Long comes back as a Long (bson's default would turn it into a number).
+// BSON values arrive exactly as the driver typed them: int32, int64 and double stay
+// Int32, Long and Double wrappers (bson's default would turn them all into JS
+// numbers, so a stored 2.0 would come back as an int and a Long as a number).
 function readDocument(buf: Buffer, offset: number, end: number): { doc: Document; next: number } {
   if (offset + 5 > end) throw new MalformedMessageError('truncated BSON document');
   const size = buf.readInt32LE(offset);
@@ -50,7 +51,7 @@ function readDocument(buf: Buffer, offset: number, end: number): { doc: Document
   try {
     doc = deserialize(buf.subarray(offset, offset + size), {
       validation: { utf8: true },
-      promoteLongs: false,
+      promoteValues: false,
     });
   } catch (err) {
     throw new MalformedMessageError(`invalid BSON: ${(err as Error).message}`);

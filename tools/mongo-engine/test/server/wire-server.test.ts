@@ -1,4 +1,4 @@
-import { Timestamp } from 'bson';
+import { Int32, Timestamp } from 'bson';
 import { MongoClient, MongoServerError } from 'mongodb';
 import { type RunningEngineServer, startEngineServer } from '../../src';
 import { opCompressed, opMsg, opQuery, RawClient, RecordingEngine } from './support';
@@ -115,7 +115,8 @@ describe('wire server (standalone)', () => {
     raw.close();
     expect(reply).toMatchObject({ responseTo: 7, opCode: 2013, doc: { n: 2, ok: 1 } });
     const call = engine.calls.find((c) => c.cmd.insert === 'seq');
-    expect(call?.cmd.documents).toEqual([{ _id: 1 }, { _id: 2 }]);
+    // int32 values reach the engine typed, so it can store them as int32.
+    expect(call?.cmd.documents).toEqual([{ _id: new Int32(1) }, { _id: new Int32(2) }]);
     expect(call?.cmd.$db).toBe('shop');
   });
 
@@ -216,7 +217,7 @@ describe('wire server (standalone)', () => {
     const [reply] = await raw.read(1);
     raw.close();
     expect(reply?.responseTo).toBe(32);
-    expect(engine.docs.get('shop.quiet')).toEqual([{ q: 1 }]);
+    expect(engine.docs.get('shop.quiet')).toEqual([{ q: new Int32(1) }]);
   });
 
   it('when a message is compressed, then it gets an error reply and the connection stays usable', async () => {

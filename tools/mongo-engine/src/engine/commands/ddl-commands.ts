@@ -62,14 +62,18 @@ function isIdIndex(spec: Document): boolean {
   return spec.name === '_id_' || canonicalKey(spec.key) === canonicalKey(ID_INDEX_SPEC.key);
 }
 
+// Since MongoDB 7.0 creating an existing collection again with the same options
+// succeeds; only different options fail with NamespaceExists.
 const create: CommandHandler = (ctx) => {
   const name = collectionName(ctx);
-  if (ctx.store.getCollection(ctx.db, name)) {
-    throw commandError('NamespaceExists', `Collection ${ctx.db}.${name} already exists.`);
-  }
   const options: Document = {};
   for (const [k, v] of Object.entries(ctx.cmd)) {
     if (k !== 'create' && !k.startsWith('$') && !GENERIC_FIELDS.has(k)) options[k] = v;
+  }
+  const existing = ctx.store.getCollection(ctx.db, name);
+  if (existing) {
+    if (canonicalKey(existing.options) === canonicalKey(options)) return { ok: 1 };
+    throw commandError('NamespaceExists', `Collection ${ctx.db}.${name} already exists.`);
   }
   ctx.store.ensureCollection(ctx.db, name, options);
   return { ok: 1 };

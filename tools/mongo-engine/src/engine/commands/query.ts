@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import { Query } from 'mingo';
-import { commandError } from '../../errors';
+import { CommandError, commandError } from '../../errors';
 import {
   canonicalKey,
   compareValues,
@@ -9,9 +9,20 @@ import {
   sortValue,
   valuesAtPath,
 } from '../bson-values';
-import type { Collection, StoredDoc } from '../collection';
+import { type Collection, computeDoc, outputDoc, type StoredDoc } from '../collection';
+import { restoreTypes } from '../numeric';
 import type { Store } from '../store';
 import type { Transaction } from '../transactions';
+import { queryContext, withBsonType } from '../type-operator';
+
+/** mingo's wording for an unknown operator, in mongod's. */
+function filterError(err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  const unknown = /^unknown query operator (\S+)/.exec(message);
+  if (unknown) return commandError('BadValue', `unknown operator: ${unknown[1]}`);
+  if (err instanceof CommandError) return err;
+  return commandError('BadValue', message);
+}
 
 /** Something that decides whether a stored view matches a filter. */
 export interface Matcher {
@@ -50,10 +61,12 @@ export function compileFilter(filter: unknown): Matcher {
   }
   const fast = equalityMatcher((filter ?? {}) as Document);
   if (fast) return fast;
+  const normalized = (normalizeForMatch(filter ?? {}) as Document) ?? {};
+  const typed = withBsonType(normalized) as Document | undefined;
   try {
-    return new Query((normalizeForMatch(filter ?? {}) as Document) ?? {}, {});
+    return typed ? new Query(typed, { context: queryContext }) : new Query(normalized, {});
   } catch (err) {
-    throw commandError('BadValue', err instanceof Error ? err.message : String(err));
+    throw filterError(err);
   }
 }
 
@@ -94,12 +107,19 @@ export function sortDocs(docs: StoredDoc[], sort: Document | undefined): StoredD
   return keyed.map((k) => k.doc);
 }
 
-/** Applies a find-style projection to caller-owned documents. */
-export function projectDocs(docs: Document[], projection: Document | undefined): Document[] {
-  if (!projection || Object.keys(projection).length === 0) return docs;
+/**
+ * Caller-owned copies of stored documents, with a find-style projection applied.
+ * mingo projects the promoted form; the projected values then get their BSON types back.
+ */
+export function presentDocs(docs: StoredDoc[], projection: Document | undefined): Document[] {
+  if (!projection || Object.keys(projection).length === 0) return docs.map(outputDoc);
+  let projected: Document[];
   try {
-    return new Query({}, {}).find<Document>(docs, projection).all();
+    projected = new Query({}, {})
+      .find<Document>(docs.map(computeDoc), normalizeForMatch(projection) as Document)
+      .all();
   } catch (err) {
     throw commandError('BadValue', err instanceof Error ? err.message : String(err));
   }
+  return projected.map((doc, i) => restoreTypes(doc, outputDoc(docs[i] as StoredDoc)) as Document);
 }

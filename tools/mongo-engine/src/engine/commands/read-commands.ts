@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import { Aggregator } from 'mingo';
-import { commandError } from '../../errors';
+import { CommandError, commandError } from '../../errors';
 import { canonicalKey, normalizeForMatch, valuesAtPath } from '../bson-values';
 import { computeDoc, outputDoc } from '../collection';
 import {
@@ -10,7 +10,7 @@ import {
   existingCollection,
   optionalInt,
 } from './context';
-import { matchDocs, projectDocs, sortDocs } from './query';
+import { matchDocs, presentDocs, sortDocs } from './query';
 
 function startRead(ctx: CommandContext): void {
   if (ctx.txn) ctx.store.touch(ctx.txn);
@@ -29,7 +29,7 @@ const find: CommandHandler = (ctx) => {
   if (skip < 0) throw commandError('BadValue', 'skip value must be non-negative');
   if (skip > 0) docs = docs.slice(skip);
   if (rawLimit !== 0) docs = docs.slice(0, Math.abs(rawLimit));
-  const out = projectDocs(docs.map(outputDoc), cmd.projection as Document | undefined);
+  const out = presentDocs(docs, cmd.projection as Document | undefined);
   const singleBatch = cmd.singleBatch === true || rawLimit < 0;
   const batchSize = optionalInt(cmd.batchSize);
   return {
@@ -126,7 +126,16 @@ const aggregate: CommandHandler = (ctx) => {
   try {
     out = new Aggregator(rest, { collectionResolver }).run(input) as Document[];
   } catch (err) {
-    throw commandError('BadValue', err instanceof Error ? err.message : String(err));
+    const message = err instanceof Error ? err.message : String(err);
+    const stage = /^unregistered pipeline operator (\$\w+)/.exec(message);
+    if (stage) {
+      throw new CommandError(
+        40324,
+        'Location40324',
+        `Unrecognized pipeline stage name: '${stage[1]}'`,
+      );
+    }
+    throw commandError('BadValue', message);
   }
   const cursorOpts = (cmd.cursor ?? {}) as Document;
   return {

@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { update as applyOperators, updateOne } from 'mingo';
+import { updateOne } from 'mingo';
 import { CommandError, commandError } from '../../errors';
 import {
   canonicalKey,
@@ -9,8 +9,10 @@ import {
   setPath,
 } from '../bson-values';
 import { type Collection, outputDoc, type StoredDoc, storeDoc } from '../collection';
+import { restoreTypes } from '../numeric';
+import { applyOperatorUpdate, promoted, validateOperators } from '../update-operators';
 import { type CommandContext, type CommandHandler, collectionName, engineError } from './context';
-import { matchDocs, projectDocs, sortDocs } from './query';
+import { matchDocs, presentDocs, sortDocs } from './query';
 
 interface UpdateSpec {
   q: Document;
@@ -75,10 +77,11 @@ function usesPositional(u: Document): boolean {
   );
 }
 
-function runPipelineUpdate(doc: Document, pipeline: Document[]): Document {
-  const docs = [doc];
-  updateOne(docs, {}, pipeline as Parameters<typeof updateOne>[2]);
-  return docs[0] as Document;
+/** Pipeline updates compute in mingo's number form; fields they leave alone keep their types. */
+function runPipelineUpdate(typed: Document, pipeline: Document[]): Document {
+  const docs = [promoted(typed)];
+  updateOne(docs, {}, normalizeForMatch(pipeline) as Parameters<typeof updateOne>[2]);
+  return restoreTypes(docs[0], typed) as Document;
 }
 
 const IMMUTABLE_ID =
@@ -114,11 +117,11 @@ function modify(before: StoredDoc, spec: UpdateSpec): StoredDoc {
     if (Array.isArray(spec.u)) {
       doc = runPipelineUpdate(original, spec.u);
     } else if (isOperatorUpdate(spec.u)) {
+      validateOperators(spec.u as Document);
       const { $setOnInsert: _ignored, ...given } = spec.u as Document;
       const ops = guardImmutableId(given, before.id);
-      doc = original;
       const condition = usesPositional(ops) ? (normalizeForMatch(spec.q) as Document) : undefined;
-      if (Object.keys(ops).length > 0) applyOperators(doc, ops, spec.arrayFilters, condition);
+      doc = applyOperatorUpdate(original, ops, spec.arrayFilters, condition);
     } else {
       doc = { _id: original._id, ...(spec.u as Document) };
     }
@@ -156,11 +159,11 @@ function buildUpsert(spec: UpdateSpec): StoredDoc {
     if (Array.isArray(spec.u)) {
       doc = runPipelineUpdate(base, spec.u);
     } else if (isOperatorUpdate(spec.u)) {
+      validateOperators(spec.u as Document);
       const { $setOnInsert, ...ops } = spec.u as Document;
       if (isPlainObject($setOnInsert))
         ops.$set = { ...(ops.$set as Document | undefined), ...$setOnInsert };
-      doc = base;
-      applyOperators(doc, ops, spec.arrayFilters);
+      doc = applyOperatorUpdate(base, ops, spec.arrayFilters, undefined);
     } else {
       doc = { ...(spec.u as Document) };
       if (doc._id === undefined && base._id !== undefined) doc = { _id: base._id, ...doc };
@@ -295,7 +298,7 @@ const findAndModify: CommandHandler = async (ctx) => {
   if (!remove && cmd.update === undefined)
     throw commandError('FailedToParse', 'Either an update or remove=true must be specified');
   const present = (doc: StoredDoc | undefined): Document | null =>
-    doc ? (projectDocs([outputDoc(doc)], fields)[0] ?? null) : null;
+    doc ? (presentDocs([doc], fields)[0] ?? null) : null;
   try {
     return await runStatement(ctx, () => {
       const target = sortDocs(
