@@ -1,0 +1,2 @@
+/** The queue group of every tickets listener: one replica of the service handles each event. */
+export const queueGroupName = 'tickets-service';
