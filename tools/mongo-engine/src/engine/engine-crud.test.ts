@@ -1,17 +1,22 @@
 import type { Document } from 'bson';
-import { Binary, Decimal128, deserialize, Long, ObjectId, serialize } from 'bson';
+import { Binary, Decimal128, Double, deserialize, Int32, Long, ObjectId, serialize } from 'bson';
 import { CommandError } from '../errors';
 import { Engine } from './index';
 
 /** Commands and replies pass through BSON, as they do between the driver and the wire server. */
 class WireEngine extends Engine {
   override async runCommand(db: string, cmd: Document): Promise<Document> {
+    return deserialize(serialize(await this.runTyped(db, cmd)), { promoteLongs: false });
+  }
+
+  /** The reply as a client asking for promoteValues: false decodes it. */
+  async runTyped(db: string, cmd: Document): Promise<Document> {
     const sent = deserialize(serialize(cmd), { promoteValues: false });
-    return deserialize(serialize(await super.runCommand(db, sent)), { promoteLongs: false });
+    return deserialize(serialize(await super.runCommand(db, sent)), { promoteValues: false });
   }
 }
 
-function buildEngine(): Engine {
+function buildEngine(): WireEngine {
   return new WireEngine({ isReplicaSet: () => true });
 }
 
@@ -411,5 +416,92 @@ describe('Engine equality matching', () => {
     expect(await ids({ 'items.sku': 'y' })).toEqual([3]);
     expect(await ids({ profile: { city: 'Oslo' } })).toEqual([1]);
     expect(await ids({ tags: 'b', n: 4 })).toEqual([]);
+  });
+});
+
+describe('Engine numeric types in updates', () => {
+  /** The stored document as the wire sends it, numeric wrappers kept. */
+  async function typedDoc(engine: WireEngine, id: number): Promise<Document> {
+    const reply = await engine.runTyped('test', { find: 'n', filter: { _id: id } });
+    return reply.cursor.firstBatch[0] as Document;
+  }
+
+  async function update(engine: Engine, u: Document): Promise<Document> {
+    return engine.runCommand('test', { update: 'n', updates: [{ q: { _id: 1 }, u }] });
+  }
+
+  function typeOf(value: unknown): string {
+    return String((value as { _bsontype?: unknown })._bsontype);
+  }
+
+  it('when $inc overflows int32, then the result is a long; int plus double is a double', async () => {
+    const engine = buildEngine();
+    await engine.runCommand('test', {
+      insert: 'n',
+      documents: [{ _id: 1, i: new Int32(2147483647), d: new Int32(1) }],
+    });
+    await update(engine, { $inc: { i: new Int32(1), d: new Double(0.5), fresh: new Int32(3) } });
+    const doc = await typedDoc(engine, 1);
+    expect(typeOf(doc.i)).toBe('Long');
+    expect(String(doc.i)).toBe('2147483648');
+    expect(typeOf(doc.d)).toBe('Double');
+    expect(doc.d.valueOf()).toBe(1.5);
+    expect(typeOf(doc.fresh)).toBe('Int32');
+  });
+
+  it('when $mul, $min and $max run, then results keep mongod types and missing fields get typed zeros', async () => {
+    const engine = buildEngine();
+    await engine.runCommand('test', {
+      insert: 'n',
+      documents: [{ _id: 1, l: Long.fromNumber(4), lo: new Int32(5), hi: new Int32(5) }],
+    });
+    await update(engine, {
+      $mul: { l: new Int32(3), none: Long.fromNumber(7) },
+      $min: { lo: new Double(2.5) },
+      $max: { hi: new Int32(1) },
+    });
+    const doc = await typedDoc(engine, 1);
+    expect(typeOf(doc.l)).toBe('Long');
+    expect(String(doc.l)).toBe('12');
+    expect(typeOf(doc.none)).toBe('Long');
+    expect(String(doc.none)).toBe('0');
+    expect(typeOf(doc.lo)).toBe('Double');
+    expect(doc.lo.valueOf()).toBe(2.5);
+    expect(typeOf(doc.hi)).toBe('Int32');
+    expect(doc.hi.valueOf()).toBe(5);
+  });
+
+  it('when $set writes a double and $push changes another field, then untouched and set values keep their types', async () => {
+    const engine = buildEngine();
+    await engine.runCommand('test', {
+      insert: 'n',
+      documents: [{ _id: 1, keep: new Double(3), big: Long.fromNumber(9), tags: ['a'] }],
+    });
+    await update(engine, { $set: { ratio: new Double(2) }, $push: { tags: 'b' } });
+    const doc = await typedDoc(engine, 1);
+    expect(typeOf(doc.keep)).toBe('Double');
+    expect(typeOf(doc.big)).toBe('Long');
+    expect(typeOf(doc.ratio)).toBe('Double');
+    expect(doc.tags).toEqual(['a', 'b']);
+  });
+
+  it('when $inc meets a string or a non-numeric amount, then it fails with TypeMismatch and changes nothing', async () => {
+    const engine = buildEngine();
+    await engine.runCommand('test', { insert: 'n', documents: [{ _id: 1, name: 'box' }] });
+    const onString = await update(engine, { $inc: { name: 1 } });
+    expect(onString.writeErrors[0].code).toBe(14);
+    expect(onString.writeErrors[0].errmsg).toBe(
+      "Cannot apply $inc to a value of non-numeric type. {_id: 1} has the field 'name' of non-numeric type string",
+    );
+    const byString = await update(engine, { $inc: { n: 'x' } });
+    expect(byString.writeErrors[0].code).toBe(14);
+    expect(await typedDoc(engine, 1)).toEqual({ _id: new Int32(1), name: 'box' });
+  });
+
+  it('when a path and its parent are both updated, then it fails with ConflictingUpdateOperators', async () => {
+    const engine = buildEngine();
+    await engine.runCommand('test', { insert: 'n', documents: [{ _id: 1, a: { b: 1 } }] });
+    const reply = await update(engine, { $set: { a: {} }, $inc: { 'a.b': 1 } });
+    expect(reply.writeErrors[0].code).toBe(40);
   });
 });
