@@ -25,7 +25,11 @@ export const expirationConfigSchema = z
       .optional(),
     REDIS_HOST: z.string().optional(),
     REDIS_PORT: port.default(6379),
-    NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must start with nats:// or tls://'),
+    // Optional here and required below, so that one line names every missing key.
+    NATS_URL: z
+      .string()
+      .regex(/^(nats|tls):\/\//, 'must start with nats:// or tls://')
+      .optional(),
     NATS_TRANSPORT: z.enum(['jetstream', 'stan']).default('jetstream'),
     // The pod name in Kubernetes: unique per replica, which NATS Streaming requires.
     NATS_CLIENT_ID: z.string().optional(),
@@ -48,6 +52,7 @@ export const expirationConfigSchema = z
         message,
       });
     };
+    if (env.NATS_URL === undefined) required('NATS_URL', 'NATS_URL is required');
     if (env.REDIS_URL === undefined && env.REDIS_HOST === undefined) {
       required('REDIS_URL', 'REDIS_URL (or REDIS_HOST) is required');
     }
@@ -97,23 +102,23 @@ function redisOptionsFromUrl(text: string): RedisConnectionOptions {
 }
 
 function toMessagingConfig(env: {
-  NATS_URL: string;
+  NATS_URL?: string | undefined;
   NATS_TRANSPORT: 'jetstream' | 'stan';
   NATS_CLIENT_ID?: string | undefined;
   NATS_CLUSTER_ID?: string | undefined;
 }): MessagingConfig {
   if (env.NATS_TRANSPORT === 'stan') {
-    // superRefine has rejected a stan config without both ids.
+    // superRefine has rejected a config without NATS_URL, or a stan one without both ids.
     return {
       transport: 'stan',
-      url: env.NATS_URL,
+      url: env.NATS_URL ?? '',
       clusterId: env.NATS_CLUSTER_ID ?? '',
       clientId: env.NATS_CLIENT_ID ?? '',
     };
   }
   return {
     transport: 'jetstream',
-    url: env.NATS_URL,
+    url: env.NATS_URL ?? '',
     ...(env.NATS_CLIENT_ID === undefined ? {} : { clientId: env.NATS_CLIENT_ID }),
   };
 }

@@ -96,7 +96,9 @@ export async function waitForQueueReady(queue: ExpirationQueue, timeoutMs: numbe
     );
   });
   try {
-    await Promise.race([queue.isReady(), timedOut]);
+    // isReady() only loads Bull's scripts; a command is what waits for the connection.
+    const connected = queue.isReady().then(() => queue.client.ping());
+    await Promise.race([connected, timedOut]);
   } finally {
     clearTimeout(timer);
   }
