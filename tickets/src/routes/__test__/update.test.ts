@@ -149,4 +149,18 @@ describe('PUT /api/tickets/:id', () => {
     expect(stored?.version).toBe(0);
     expect(await recordedEvents()).toEqual([]);
   });
+
+  it('when the owner sends two edits at once, then both apply one after the other: version 2, and two events with versions 1 and 2', async () => {
+    const userId = newId();
+    const ticket = await buildTicket({ userId });
+    const results = await Promise.all([
+      update(ticket.id, { title: 'one', price: 1 }, signin(userId)),
+      update(ticket.id, { title: 'two', price: 2 }, signin(userId)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    expect(results.map((r) => r.body.version).sort()).toEqual([1, 2]);
+    expect((await Ticket.findById(ticket.id))?.version).toBe(2);
+    const versions = (await recordedEvents()).map((e) => (e.data as { version: number }).version);
+    expect(versions.sort()).toEqual([1, 2]);
+  });
 });
