@@ -75,7 +75,7 @@ const DEFAULTS = {
   pruneAfterMs: 24 * 60 * 60 * 1000,
 };
 
-/** Pruning is housekeeping: once a minute is plenty. */
+/** Pruning is housekeeping: at most once a minute (more often only for a shorter retention). */
 const PRUNE_EVERY_MS = 60_000;
 
 type BatchOutcome = 'idle' | 'done' | 'more' | 'failed' | 'not-leader';
@@ -350,7 +350,9 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   private async pruneIfDue(): Promise<void> {
     const { pruneAfterMs } = this.settings;
     const now = Date.now();
-    if (pruneAfterMs === null || now - this.lastPruneAt < PRUNE_EVERY_MS) return;
+    if (pruneAfterMs === null || now - this.lastPruneAt < Math.min(PRUNE_EVERY_MS, pruneAfterMs)) {
+      return;
+    }
     this.lastPruneAt = now;
     const { deletedCount } = await this.events.deleteMany({
       publishedAt: { $ne: null, $lt: new Date(now - pruneAfterMs) },

@@ -257,6 +257,31 @@ describe('OutboxRelay', () => {
     );
     expect(await streamMessages()).toBe(15);
   });
+
+  test('when published events are older than the retention, then they are pruned, while pending ones never are', async () => {
+    const client = await newClient();
+    let brokerUp = false;
+    const relay = newRelay({
+      client: () => {
+        if (!brokerUp) throw new Error('not connected yet');
+        return client;
+      },
+      pruneAfterMs: 0,
+    });
+    let failures = 0;
+    relay.on('failed', () => {
+      failures += 1;
+    });
+    await recordTickets(3);
+    relay.start();
+    // Several pruning passes run while the events can't be published.
+    await waitFor(() => failures >= 3);
+    expect(await pendingCount()).toBe(3);
+
+    brokerUp = true;
+    await waitFor(async () => (await outboxEventModel(connection).countDocuments()) === 0);
+    expect(await streamMessages()).toBe(3);
+  });
 });
 
 /** Publishes for real, then fails the n-th publish as if the process died before marking it. */
