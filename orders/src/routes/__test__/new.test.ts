@@ -1,4 +1,5 @@
 import { OrderStatus, Subjects } from '@ticketing/common';
+import mongoose from 'mongoose';
 import request from 'supertest';
 import { Order } from '../../models/order';
 import { Ticket } from '../../models/ticket';
@@ -165,4 +166,20 @@ describe('POST /api/orders', () => {
     expect(await Order.countDocuments({ ticket: first._id })).toBe(1);
     expect(await Order.countDocuments({ ticket: second._id })).toBe(1);
   }, 60_000);
+
+  it('when the transaction still conflicts after the driver gave up retrying, then 400 "Ticket is already reserved", not 500', async () => {
+    const ticket = await buildTicket();
+    const conflict = Object.assign(new Error('WriteConflict'), { code: 112 });
+    const transaction = jest
+      .spyOn(mongoose.connection, 'transaction')
+      .mockRejectedValueOnce(conflict);
+    try {
+      const res = await create({ ticketId: ticket.id });
+      expect(transaction).toHaveBeenCalled();
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ errors: [{ message: 'Ticket is already reserved' }] });
+    } finally {
+      transaction.mockRestore();
+    }
+  });
 });
