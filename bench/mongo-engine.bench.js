@@ -13,6 +13,7 @@ const mongoose = require('mongoose');
 const { MongoMemoryReplSet } = require('mongodb-memory-server-core');
 
 const INSERTS = 5000;
+const CONCURRENT_CALLERS = 8;
 const FINDS = 5000;
 const TRANSACTIONS = 500;
 const TARGET_INSERTS_PER_SECOND = 5000;
@@ -55,6 +56,103 @@ async function measure(count, operation) {
   }
   const seconds = (performance.now() - started) / 1000;
   return { count, seconds, perSecond: count / seconds, sliceRates };
+}
+
+// `callers` loops run side by side over one shared counter; ops/s by fifths is left out.
+async function measureConcurrent(count, callers, operation) {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (next < count) {
+        const i = next;
+        next += 1;
+        await operation(i);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { count, seconds, perSecond: count / seconds, sliceRates: [] };
+}
+
+// What mongoose and the driver cost on their own: the same sequential Model.create against
+// a server that answers every command at once and stores nothing.
+async function measureClientCeiling(count) {
+  const server = await startNoopServer();
+  const connection = await mongoose
+    .createConnection(
+      `mongodb://127.0.0.1:${server.address().port}/ceiling?directConnection=true`,
+      {
+        autoIndex: false,
+        autoCreate: false,
+      },
+    )
+    .asPromise();
+  try {
+    const Model = connection.model('Ceiling', new mongoose.Schema({ sku: String, price: Number }));
+    await measure(1000, (i) => Model.create({ sku: `warm-${i}`, price: i }));
+    return await measure(count, (i) => Model.create({ sku: `sku-${i}`, price: i }));
+  } finally {
+    await connection.close();
+    server.close();
+  }
+}
+
+function startNoopServer() {
+  const { Long, deserialize, serialize } = require('bson');
+  const hello = () => ({
+    ok: 1,
+    isWritablePrimary: true,
+    ismaster: true,
+    maxBsonObjectSize: 16 * 1024 * 1024,
+    maxMessageSizeBytes: 48_000_000,
+    maxWriteBatchSize: 100_000,
+    localTime: new Date(),
+    logicalSessionTimeoutMinutes: 30,
+    minWireVersion: 0,
+    maxWireVersion: 21,
+    connectionId: 1,
+  });
+  const replyTo = (command) => {
+    const name = Object.keys(command)[0];
+    if (name === 'hello' || name === 'isMaster' || name === 'ismaster') return hello();
+    if (name === 'insert') return { ok: 1, n: command.documents ? command.documents.length : 1 };
+    if (name === 'find') return { ok: 1, cursor: { id: Long.ZERO, ns: 'x.y', firstBatch: [] } };
+    return { ok: 1 };
+  };
+  // OP_MSG (2013) answered with OP_MSG; the legacy OP_QUERY handshake (2004) with OP_REPLY (1).
+  const frame = (requestId, opCode, prefix, doc) => {
+    const body = serialize(doc);
+    const header = Buffer.alloc(16);
+    const message = Buffer.concat([header, prefix, body]);
+    message.writeInt32LE(message.length, 0);
+    message.writeInt32LE(0, 4);
+    message.writeInt32LE(requestId, 8);
+    message.writeInt32LE(opCode, 12);
+    return message;
+  };
+  const net = require('node:net');
+  const server = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    let pending = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 4 && pending.length >= pending.readInt32LE(0)) {
+        const message = pending.subarray(0, pending.readInt32LE(0));
+        pending = pending.subarray(message.length);
+        const requestId = message.readInt32LE(4);
+        if (message.readInt32LE(12) === 2004) {
+          const reply = Buffer.alloc(20);
+          reply.writeInt32LE(1, 16); // numberReturned; flags, cursor id and start stay 0
+          socket.write(frame(requestId, 1, reply, hello()));
+          continue;
+        }
+        const command = deserialize(message.subarray(21, 21 + message.readInt32LE(21)));
+        socket.write(frame(requestId, 2013, Buffer.alloc(5), replyTo(command)));
+      }
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 function printTable(label, rows) {
@@ -104,11 +202,17 @@ async function main() {
     await Outbox.init();
 
     // Warm-up so that the first figures do not carry connection set-up and JIT costs.
-    await measure(200, (i) => Outbox.create({ subject: 'warmup', data: { i } }));
+    await measure(1000, (i) => Outbox.create({ subject: 'warmup', data: { i } }));
     await Outbox.deleteMany({});
 
     const inserts = await measure(INSERTS, (i) =>
       Ticket.create({ sku: `sku-${i}`, title: `ticket ${i}`, price: i % 100 }),
+    );
+
+    // The services' tests send requests side by side, so throughput with several callers
+    // (the driver's pool gives each its own connection) is the figure that matters there.
+    const concurrentInserts = await measureConcurrent(INSERTS, CONCURRENT_CALLERS, (i) =>
+      Ticket.create({ sku: `par-${i}`, title: `ticket ${i}`, price: i % 100 }),
     );
 
     const finds = await measure(FINDS, async (i) => {
@@ -132,12 +236,20 @@ async function main() {
       await session.endSession();
     }
 
+    const ceiling = await measureClientCeiling(INSERTS);
+
     printTable(server.label, [
       ['inserts (Model.create, sequential)', inserts],
+      [`inserts (Model.create, ${CONCURRENT_CALLERS} callers)`, concurrentInserts],
+      ['  client ceiling: sequential, no-op server', ceiling],
       ['indexed finds (findOne by unique sku)', finds],
       ['transactions (withTransaction, 2 inserts)', transactions],
     ]);
     console.log(`\ntarget: >= ${TARGET_INSERTS_PER_SECOND} inserts/s`);
+    console.log(
+      'The ceiling row is mongoose and the driver alone, against a server that answers at once;',
+    );
+    console.log('sequential inserts against the engine cannot beat it on this machine.');
   } finally {
     await connection.close();
     await server.stop();
