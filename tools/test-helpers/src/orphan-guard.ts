@@ -32,12 +32,14 @@ function killAllNowSync(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  killAllNowSync();
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
-  // Listening for a signal disables Node's default "exit on signal"; restore
-  // it unless someone else has taken responsibility for the signal.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  // Someone else handles this signal (a runner shutting down in its own order):
+  // leave the servers to it; the 'exit' hook and the watchdog still cover us.
+  if (process.listenerCount(signal) > 0) return;
+  killAllNowSync();
+  // Listening for a signal disables Node's default "exit on signal"; restore it.
+  process.kill(process.pid, signal);
 }
 
 /**

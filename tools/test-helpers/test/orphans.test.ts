@@ -9,7 +9,7 @@ interface Held {
 }
 
 /** Starts a process that starts nats-server and redis-server and reports them. */
-async function startHolder(mode: 'wait' | 'throw'): Promise<{ holder: ChildProcess; held: Held }> {
+async function startHolder(mode: 'wait' | 'throw' | 'orderly'): Promise<{ holder: ChildProcess; held: Held }> {
   const holder = spawn(process.execPath, [join(__dirname, 'fixtures', 'hold-servers.js'), mode], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -69,6 +69,16 @@ describe('servers never outlive the process that started them', () => {
     holder.kill('SIGTERM');
 
     expect((await exitOf(holder)).signal).toBe('SIGTERM');
+    await expectAllGone(held);
+  });
+
+  test('when that process handles SIGTERM itself, then its servers are left to its own orderly stop', async () => {
+    const { holder, held } = await startHolder('orderly');
+
+    holder.kill('SIGTERM');
+
+    // Exit code 0 means the servers were still running when its handler looked.
+    expect(await exitOf(holder)).toEqual({ code: 0, signal: null });
     await expectAllGone(held);
   });
 });
