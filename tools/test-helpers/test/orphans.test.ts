@@ -9,7 +9,9 @@ interface Held {
 }
 
 /** Starts a process that starts nats-server and redis-server and reports them. */
-async function startHolder(mode: 'wait' | 'throw' | 'orderly'): Promise<{ holder: ChildProcess; held: Held }> {
+async function startHolder(
+  mode: 'wait' | 'throw' | 'orderly',
+): Promise<{ holder: ChildProcess; held: Held }> {
   const holder = spawn(process.execPath, [join(__dirname, 'fixtures', 'hold-servers.js'), mode], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
