@@ -1,39 +1,29 @@
-import { loadConfigOrExit, parseConfig } from '@ticketing/common';
+import {
+  loadConfigOrExit,
+  mongoEnvSchema,
+  parseConfig,
+  serviceEnvSchema,
+  sessionEnvSchema,
+  toServiceConfig,
+  toSessionConfig,
+} from '@ticketing/common';
 import { z } from 'zod';
 
 const SEVEN_DAYS_IN_SECONDS = 7 * 24 * 60 * 60;
 
-const port = z.coerce.number().int().min(0).max(65_535);
-const positiveInt = z.coerce.number().int().positive();
-
 /** The environment auth reads, with defaults; mapped to camelCase for the code. */
 export const authConfigSchema = z
   .object({
-    MONGO_URI: z
-      .string()
-      .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://'),
-    JWT_KEY: z.string(),
-    PORT: port.default(3000),
-    JWT_EXPIRES_IN_SECONDS: positiveInt.default(SEVEN_DAYS_IN_SECONDS),
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-    // Plain-HTTP local runs (no TLS in front) need `false`; default: secure except in tests.
-    COOKIE_SECURE: z.enum(['true', 'false']).optional(),
-    // Below the orchestrator's grace period (Kubernetes: 30 s), so our backstop fires first.
-    SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+    ...mongoEnvSchema.shape,
+    ...sessionEnvSchema.shape,
+    JWT_EXPIRES_IN_SECONDS: z.coerce.number().int().positive().default(SEVEN_DAYS_IN_SECONDS),
+    ...serviceEnvSchema.shape,
   })
   .transform((env) => ({
     mongoUri: env.MONGO_URI,
-    jwtKey: env.JWT_KEY,
-    port: env.PORT,
+    ...toSessionConfig(env),
     jwtExpiresInSeconds: env.JWT_EXPIRES_IN_SECONDS,
-    nodeEnv: env.NODE_ENV,
-    cookieSecure:
-      env.COOKIE_SECURE === undefined ? env.NODE_ENV !== 'test' : env.COOKIE_SECURE === 'true',
-    logLevel: env.LOG_LEVEL,
-    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    ...toServiceConfig(env),
   }));
 
 export type AuthConfig = Readonly<z.output<typeof authConfigSchema>>;

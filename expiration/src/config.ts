@@ -1,8 +1,14 @@
-import { loadConfigOrExit, type MessagingConfig, parseConfig } from '@ticketing/common';
+import {
+  loadConfigOrExit,
+  messagingEnvSchema,
+  missingKeyIssue,
+  parseConfig,
+  refineMessagingEnv,
+  serviceEnvSchema,
+  toMessagingConfig,
+  toServiceConfig,
+} from '@ticketing/common';
 import { z } from 'zod';
-
-const port = z.coerce.number().int().min(0).max(65_535);
-const positiveInt = z.coerce.number().int().positive();
 
 /** Where Bull's Redis is: ioredis options, never logged (they may carry a password). */
 export interface RedisConnectionOptions {
@@ -24,45 +30,22 @@ export const expirationConfigSchema = z
       .regex(/^rediss?:\/\/[^/]/, 'must start with redis:// or rediss://')
       .optional(),
     REDIS_HOST: z.string().optional(),
-    REDIS_PORT: port.default(6379),
+    REDIS_PORT: z.coerce.number().int().min(0).max(65_535).default(6379),
+    ...messagingEnvSchema.shape,
     // Optional here and required below, so that one line names every missing key.
-    NATS_URL: z
-      .string()
-      .regex(/^(nats|tls):\/\//, 'must start with nats:// or tls://')
-      .optional(),
-    NATS_TRANSPORT: z.enum(['jetstream', 'stan']).default('jetstream'),
-    // The pod name in Kubernetes: unique per replica, which NATS Streaming requires.
-    NATS_CLIENT_ID: z.string().optional(),
-    NATS_CLUSTER_ID: z.string().optional(),
-    PORT: port.default(3000),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-    // Below the orchestrator's grace period (Kubernetes: 30 s), so our backstop fires first.
-    SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+    NATS_URL: messagingEnvSchema.shape.NATS_URL.optional(),
+    ...serviceEnvSchema.shape,
   })
   .superRefine((env, ctx) => {
-    const required = (key: string, message: string): void => {
-      // Reported like any other missing key: "<KEY> is required".
-      ctx.addIssue({
-        code: z.ZodIssueCode.invalid_type,
-        expected: 'string',
-        received: 'undefined',
-        path: [key],
-        message,
-      });
-    };
-    if (env.NATS_URL === undefined) required('NATS_URL', 'NATS_URL is required');
+    if (env.NATS_URL === undefined)
+      ctx.addIssue(missingKeyIssue('NATS_URL', 'NATS_URL is required'));
     if (env.REDIS_URL === undefined && env.REDIS_HOST === undefined) {
-      required('REDIS_URL', 'REDIS_URL (or REDIS_HOST) is required');
+      ctx.addIssue(missingKeyIssue('REDIS_URL', 'REDIS_URL (or REDIS_HOST) is required'));
     }
     if (env.REDIS_URL !== undefined && !redisUrlParses(env.REDIS_URL)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['REDIS_URL'], message: 'not a URL' });
     }
-    if (env.NATS_TRANSPORT !== 'stan') return;
-    for (const key of ['NATS_CLUSTER_ID', 'NATS_CLIENT_ID'] as const) {
-      if (env[key] === undefined) required(key, `${key} is required when NATS_TRANSPORT is stan`);
-    }
+    refineMessagingEnv(env, ctx);
   })
   .transform((env) => ({
     redis: Object.freeze(
@@ -70,10 +53,9 @@ export const expirationConfigSchema = z
         ? { host: env.REDIS_HOST ?? '', port: env.REDIS_PORT }
         : redisOptionsFromUrl(env.REDIS_URL),
     ),
-    port: env.PORT,
-    logLevel: env.LOG_LEVEL,
-    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-    messaging: Object.freeze(toMessagingConfig(env)),
+    ...toServiceConfig(env),
+    // The refinement has refused a config without NATS_URL.
+    messaging: Object.freeze(toMessagingConfig({ ...env, NATS_URL: env.NATS_URL ?? '' })),
   }));
 
 function redisUrlParses(text: string): boolean {
@@ -98,28 +80,6 @@ function redisOptionsFromUrl(text: string): RedisConnectionOptions {
     ...(url.password === '' ? {} : { password: decodeURIComponent(url.password) }),
     ...(db === undefined || !Number.isInteger(db) ? {} : { db }),
     ...(url.protocol === 'rediss:' ? { tls: { servername: host } } : {}),
-  };
-}
-
-function toMessagingConfig(env: {
-  NATS_URL?: string | undefined;
-  NATS_TRANSPORT: 'jetstream' | 'stan';
-  NATS_CLIENT_ID?: string | undefined;
-  NATS_CLUSTER_ID?: string | undefined;
-}): MessagingConfig {
-  if (env.NATS_TRANSPORT === 'stan') {
-    // superRefine has rejected a config without NATS_URL, or a stan one without both ids.
-    return {
-      transport: 'stan',
-      url: env.NATS_URL ?? '',
-      clusterId: env.NATS_CLUSTER_ID ?? '',
-      clientId: env.NATS_CLIENT_ID ?? '',
-    };
-  }
-  return {
-    transport: 'jetstream',
-    url: env.NATS_URL ?? '',
-    ...(env.NATS_CLIENT_ID === undefined ? {} : { clientId: env.NATS_CLIENT_ID }),
   };
 }
 

@@ -1,80 +1,33 @@
-import { loadConfigOrExit, type MessagingConfig, parseConfig } from '@ticketing/common';
+import {
+  loadConfigOrExit,
+  messagingEnvSchema,
+  mongoEnvSchema,
+  parseConfig,
+  refineMessagingEnv,
+  serviceEnvSchema,
+  sessionEnvSchema,
+  toMessagingConfig,
+  toServiceConfig,
+  toSessionConfig,
+} from '@ticketing/common';
 import { z } from 'zod';
-
-const port = z.coerce.number().int().min(0).max(65_535);
-const positiveInt = z.coerce.number().int().positive();
 
 /** The environment tickets reads, with defaults; mapped to camelCase for the code. */
 export const ticketsConfigSchema = z
   .object({
-    MONGO_URI: z
-      .string()
-      .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://'),
-    JWT_KEY: z.string(),
-    NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must start with nats:// or tls://'),
-    NATS_TRANSPORT: z.enum(['jetstream', 'stan']).default('jetstream'),
-    // The pod name in Kubernetes: unique per replica, which NATS Streaming requires.
-    NATS_CLIENT_ID: z.string().optional(),
-    NATS_CLUSTER_ID: z.string().optional(),
-    PORT: port.default(3000),
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-    // tickets only reads the session cookie, but it keeps auth's cookie settings so the
-    // services never disagree on them.
-    COOKIE_SECURE: z.enum(['true', 'false']).optional(),
-    // Below the orchestrator's grace period (Kubernetes: 30 s), so our backstop fires first.
-    SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+    ...mongoEnvSchema.shape,
+    // tickets only reads the session cookie, but it keeps auth's settings for it.
+    ...sessionEnvSchema.shape,
+    ...messagingEnvSchema.shape,
+    ...serviceEnvSchema.shape,
   })
-  .superRefine((env, ctx) => {
-    if (env.NATS_TRANSPORT !== 'stan') return;
-    for (const key of ['NATS_CLUSTER_ID', 'NATS_CLIENT_ID'] as const) {
-      if (env[key] === undefined) {
-        // Reported like any other missing key: "<KEY> is required".
-        ctx.addIssue({
-          code: z.ZodIssueCode.invalid_type,
-          expected: 'string',
-          received: 'undefined',
-          path: [key],
-          message: `${key} is required when NATS_TRANSPORT is stan`,
-        });
-      }
-    }
-  })
+  .superRefine(refineMessagingEnv)
   .transform((env) => ({
     mongoUri: env.MONGO_URI,
-    jwtKey: env.JWT_KEY,
-    port: env.PORT,
-    nodeEnv: env.NODE_ENV,
-    cookieSecure:
-      env.COOKIE_SECURE === undefined ? env.NODE_ENV !== 'test' : env.COOKIE_SECURE === 'true',
-    logLevel: env.LOG_LEVEL,
-    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    ...toSessionConfig(env),
+    ...toServiceConfig(env),
     messaging: Object.freeze(toMessagingConfig(env)),
   }));
-
-function toMessagingConfig(env: {
-  NATS_URL: string;
-  NATS_TRANSPORT: 'jetstream' | 'stan';
-  NATS_CLIENT_ID?: string | undefined;
-  NATS_CLUSTER_ID?: string | undefined;
-}): MessagingConfig {
-  if (env.NATS_TRANSPORT === 'stan') {
-    // superRefine has rejected a stan config without both ids.
-    return {
-      transport: 'stan',
-      url: env.NATS_URL,
-      clusterId: env.NATS_CLUSTER_ID ?? '',
-      clientId: env.NATS_CLIENT_ID ?? '',
-    };
-  }
-  return {
-    transport: 'jetstream',
-    url: env.NATS_URL,
-    ...(env.NATS_CLIENT_ID === undefined ? {} : { clientId: env.NATS_CLIENT_ID }),
-  };
-}
 
 export type TicketsConfig = Readonly<z.output<typeof ticketsConfigSchema>>;
 

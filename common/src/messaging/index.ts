@@ -17,6 +17,12 @@ export {
   type Subscription,
 } from './messaging-client';
 export type { JetStreamConfig, MessagingConfig, StanConfig } from './messaging-config';
+export {
+  type MessagingEnv,
+  messagingEnvSchema,
+  refineMessagingEnv,
+  toMessagingConfig,
+} from './messaging-env-schema';
 export { MessagingWrapper } from './messaging-wrapper';
 export { type PublishEventOptions, Publisher, type PublisherOptions } from './publisher';
 export type {

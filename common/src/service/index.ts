@@ -12,7 +12,13 @@ export {
   type ShutdownStep,
 } from './install-shutdown';
 export { listen } from './listen';
-export { ConfigError, type LoadConfigOptions, loadConfigOrExit, parseConfig } from './parse-config';
+export {
+  ConfigError,
+  type LoadConfigOptions,
+  loadConfigOrExit,
+  missingKeyIssue,
+  parseConfig,
+} from './parse-config';
 export {
   type CheckResult,
   createProbeRouter,
@@ -21,3 +27,5 @@ export {
   type ReadinessBody,
   type ReadinessCheck,
 } from './probe-router';
+export { mongoEnvSchema, serviceEnvSchema, toServiceConfig } from './service-env-schema';
+export { type SessionConfig, sessionEnvSchema, toSessionConfig } from './session-env-schema';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Thrown by {@link parseConfig}; the message is one line naming every bad key. */
 export class ConfigError extends Error {
@@ -11,6 +11,22 @@ export class ConfigError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * An issue that {@link parseConfig} reports as `<KEY> is required`: for keys whose
+ * presence depends on other keys, checked in a schema's `superRefine`.
+ *
+ * @example ctx.addIssue(missingKeyIssue('REDIS_URL', 'REDIS_URL (or REDIS_HOST) is required'))
+ */
+export function missingKeyIssue(key: string, message: string): z.IssueData {
+  return {
+    code: z.ZodIssueCode.invalid_type,
+    expected: 'string',
+    received: 'undefined',
+    path: [key],
+    message,
+  };
 }
 
 /**
