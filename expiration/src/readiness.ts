@@ -1,4 +1,9 @@
-import type { CheckResult, ReadinessCheck } from '@ticketing/common';
+import {
+  type CheckResult,
+  listenersReadinessCheck,
+  messagingReadinessCheck,
+  type ReadinessCheck,
+} from '@ticketing/common';
 
 /** What the readiness checks look at; index.ts passes the live objects, tests real or fake ones. */
 export interface ReadinessSources {
@@ -9,20 +14,17 @@ export interface ReadinessSources {
   listenersSubscribed: () => boolean;
 }
 
-function check(up: boolean, upDetail: string, downDetail: string): CheckResult {
-  return up
-    ? { status: 'up', required: true, detail: upDetail }
-    : { status: 'down', required: true, detail: downDetail };
-}
-
 /**
  * `/readyz` checks, all required: without Redis no job can be scheduled or fire, and
  * without the broker (there is no outbox here) no event comes in or goes out.
  */
 export function readinessChecks(sources: ReadinessSources): Record<string, ReadinessCheck> {
   return {
-    redis: () => check(sources.redisConnected(), 'connected', 'disconnected'),
-    nats: () => check(sources.messaging.isConnected(), 'connected', 'disconnected'),
-    listeners: () => check(sources.listenersSubscribed(), 'subscribed', 'not subscribed yet'),
+    redis: (): CheckResult =>
+      sources.redisConnected()
+        ? { status: 'up', required: true, detail: 'connected' }
+        : { status: 'down', required: true, detail: 'disconnected' },
+    nats: messagingReadinessCheck(sources.messaging, { required: true }),
+    listeners: listenersReadinessCheck(sources.listenersSubscribed),
   };
 }

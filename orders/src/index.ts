@@ -6,6 +6,7 @@ import {
   installShutdown,
   listen,
   OutboxRelay,
+  outboxServiceReadinessChecks,
 } from '@ticketing/common';
 import mongoose from 'mongoose';
 import { buildApp } from './app';
@@ -16,7 +17,6 @@ import { TicketUpdatedListener } from './events/listeners/ticket-updated-listene
 import { Order } from './models/order';
 import { Ticket } from './models/ticket';
 import { natsWrapper } from './nats-wrapper';
-import { readinessChecks } from './readiness';
 
 const config = loadOrdersConfig();
 const logger = createLogger({ service: 'orders', level: config.logLevel });
@@ -26,7 +26,7 @@ async function start(settings: OrdersConfig): Promise<void> {
   let subscribed = false;
   let relay: OutboxRelay | undefined;
   const probes = createProbeRouter({
-    checks: readinessChecks({
+    checks: outboxServiceReadinessChecks({
       connection,
       listenersSubscribed: () => subscribed,
       messaging: natsWrapper,

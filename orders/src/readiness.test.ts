@@ -1,8 +1,11 @@
-import { createProbeRouter, type OutboxRelayStatus } from '@ticketing/common';
+import {
+  createProbeRouter,
+  type OutboxRelayStatus,
+  outboxServiceReadinessChecks,
+} from '@ticketing/common';
 import { type MongoHandle, startMongo } from '@ticketing/test-helpers';
 import mongoose from 'mongoose';
 import request from 'supertest';
-import { readinessChecks } from './readiness';
 import { buildTestApp } from './test/helpers';
 
 jest.mock('./nats-wrapper');
@@ -19,7 +22,7 @@ afterAll(async () => {
 function appWith(state: { subscribed: boolean; natsUp: boolean; relay?: OutboxRelayStatus }) {
   return buildTestApp({
     probes: createProbeRouter({
-      checks: readinessChecks({
+      checks: outboxServiceReadinessChecks({
         connection: mongoose.connection,
         listenersSubscribed: () => state.subscribed,
         messaging: { isConnected: () => state.natsUp },

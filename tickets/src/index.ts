@@ -6,6 +6,7 @@ import {
   installShutdown,
   listen,
   OutboxRelay,
+  outboxServiceReadinessChecks,
 } from '@ticketing/common';
 import mongoose from 'mongoose';
 import { buildApp } from './app';
@@ -14,7 +15,6 @@ import { OrderCancelledListener } from './events/listeners/order-cancelled-liste
 import { OrderCreatedListener } from './events/listeners/order-created-listener';
 import { Ticket } from './models/ticket';
 import { natsWrapper } from './nats-wrapper';
-import { readinessChecks } from './readiness';
 
 const config = loadTicketsConfig();
 const logger = createLogger({ service: 'tickets', level: config.logLevel });
@@ -24,7 +24,7 @@ async function start(settings: TicketsConfig): Promise<void> {
   let subscribed = false;
   let relay: OutboxRelay | undefined;
   const probes = createProbeRouter({
-    checks: readinessChecks({
+    checks: outboxServiceReadinessChecks({
       connection,
       listenersSubscribed: () => subscribed,
       messaging: natsWrapper,

@@ -1,8 +1,11 @@
-import { createProbeRouter, type OutboxRelayStatus } from '@ticketing/common';
+import {
+  createProbeRouter,
+  type OutboxRelayStatus,
+  outboxServiceReadinessChecks,
+} from '@ticketing/common';
 import { type MongoHandle, startMongo } from '@ticketing/test-helpers';
 import mongoose from 'mongoose';
 import request from 'supertest';
-import { readinessChecks } from './readiness';
 import { buildTestApp } from './test/helpers';
 
 jest.mock('./nats-wrapper');
@@ -22,7 +25,7 @@ describe('readiness', () => {
     let brokerUp = true;
     let relay: OutboxRelayStatus | undefined;
     const probes = createProbeRouter({
-      checks: readinessChecks({
+      checks: outboxServiceReadinessChecks({
         connection: mongoose.connection,
         listenersSubscribed: () => subscribed,
         messaging: { isConnected: () => brokerUp },

@@ -9,6 +9,11 @@ export {
   outboxLeaseModel,
 } from './outbox-models';
 export {
+  type OutboxServiceReadinessSources,
+  outboxRelayReadinessCheck,
+  outboxServiceReadinessChecks,
+} from './outbox-readiness-checks';
+export {
   OutboxRelay,
   type OutboxRelayEvents,
   type OutboxRelayOptions,

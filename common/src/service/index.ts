@@ -27,5 +27,6 @@ export {
   type ReadinessBody,
   type ReadinessCheck,
 } from './probe-router';
+export { listenersReadinessCheck, messagingReadinessCheck } from './readiness-checks';
 export { mongoEnvSchema, serviceEnvSchema, toServiceConfig } from './service-env-schema';
 export { type SessionConfig, sessionEnvSchema, toSessionConfig } from './session-env-schema';

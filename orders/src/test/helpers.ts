@@ -6,6 +6,7 @@ import {
   ensureOutboxCollections,
   OrderStatus,
   outboxEventModel,
+  outboxServiceReadinessChecks,
   type ProbeRouter,
   signSessionJwt,
 } from '@ticketing/common';
@@ -15,7 +16,6 @@ import mongoose from 'mongoose';
 import { buildApp } from '../app';
 import { Order, type OrderDoc } from '../models/order';
 import { Ticket, type TicketAttrs, type TicketDoc } from '../models/ticket';
-import { readinessChecks } from '../readiness';
 
 export const TEST_JWT_KEY = 'test-jwt-key';
 export const TEST_EXPIRATION_WINDOW_SECONDS = 900;
@@ -32,7 +32,7 @@ export function buildTestApp(overrides: { probes?: ProbeRouter } = {}): Express 
     probes:
       overrides.probes ??
       createProbeRouter({
-        checks: readinessChecks({
+        checks: outboxServiceReadinessChecks({
           connection: mongoose.connection,
           listenersSubscribed: () => true,
           messaging: { isConnected: () => true },

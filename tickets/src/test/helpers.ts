@@ -5,6 +5,7 @@ import {
   type EventMessage,
   ensureOutboxCollections,
   outboxEventModel,
+  outboxServiceReadinessChecks,
   type ProbeRouter,
   signSessionJwt,
 } from '@ticketing/common';
@@ -13,7 +14,6 @@ import type { Express } from 'express';
 import mongoose from 'mongoose';
 import { buildApp } from '../app';
 import { Ticket, type TicketAttrs, type TicketDoc } from '../models/ticket';
-import { readinessChecks } from '../readiness';
 
 export const TEST_JWT_KEY = 'test-jwt-key';
 
@@ -25,7 +25,7 @@ export function buildTestApp(overrides: { probes?: ProbeRouter } = {}): Express 
     probes:
       overrides.probes ??
       createProbeRouter({
-        checks: readinessChecks({
+        checks: outboxServiceReadinessChecks({
           connection: mongoose.connection,
           listenersSubscribed: () => true,
           messaging: { isConnected: () => true },
