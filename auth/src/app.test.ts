@@ -1,7 +1,7 @@
-import { createLogger, createProbeRouter } from '@ticketing/common';
+import { createLogger, createProbeRouter, sessionCookieOptions } from '@ticketing/common';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
-import { buildApp, sessionCookieOptions } from './app';
+import { buildApp } from './app';
 import { User } from './models/user';
 import { buildTestApp, setCookies, testConfig, useTestDatabase } from './test/helpers';
 

@@ -1,3 +1,5 @@
+// Types req.session: cookie-session runs in the app createServiceApp builds.
+/// <reference types="cookie-session" />
 import { BadRequestError, signSessionJwt, validateRequest } from '@ticketing/common';
 import { type Request, type Response, Router } from 'express';
 import { body, matchedData } from 'express-validator';

@@ -1,3 +1,5 @@
+// Types req.session: cookie-session runs in the app createServiceApp builds.
+/// <reference types="cookie-session" />
 import { type Request, type Response, Router } from 'express';
 
 /** `POST /api/users/signout`: clears the session cookie. */

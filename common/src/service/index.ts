@@ -4,6 +4,12 @@ export {
   mongoReadinessCheck,
 } from './connect-mongo';
 export {
+  createServiceApp,
+  type ServiceAppOptions,
+  type SessionCookieOptions,
+  sessionCookieOptions,
+} from './create-service-app';
+export {
   type ClosableServer,
   installShutdown,
   type ProcessEventSource,
