@@ -5,7 +5,7 @@ import {
   mongoReadinessCheck,
   type ProbeRouter,
 } from '@ticketing/common';
-import { type MongoHandle, startMongo } from '@ticketing/test-helpers';
+import { type MongoHandle, useMongooseDatabase } from '@ticketing/test-helpers';
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import request from 'supertest';
@@ -36,26 +36,7 @@ export function buildTestApp(overrides: { logger?: Logger; probes?: ProbeRouter 
  * indexes built, and every collection emptied before each test.
  */
 export function useTestDatabase(): () => MongoHandle {
-  let mongo: MongoHandle | undefined;
-  beforeAll(async () => {
-    mongo = await startMongo();
-    await mongoose.connect(mongo.uri, { dbName: 'auth' });
-    await User.init();
-  }, 60_000);
-  beforeEach(async () => {
-    // deleteMany, not drop: the unique email index must survive between tests.
-    for (const collection of Object.values(mongoose.connection.collections)) {
-      await collection.deleteMany({});
-    }
-  });
-  afterAll(async () => {
-    await mongoose.disconnect();
-    await mongo?.stop();
-  }, 60_000);
-  return () => {
-    if (mongo === undefined) throw new Error('MongoDB is not started yet');
-    return mongo;
-  };
+  return useMongooseDatabase(mongoose, { dbName: 'auth', prepare: () => User.init() });
 }
 
 /** Signs up through the front door and returns the session cookie it was given. */
@@ -72,9 +53,4 @@ export function setCookies(res: request.Response): string[] {
   const header = res.get('Set-Cookie');
   if (header === undefined) throw new Error('the response set no cookie');
   return header;
-}
-
-/** A `session` cookie as cookie-session writes it (base64 JSON, unsigned) around a given JWT. */
-export function sessionCookieFor(jwt: string): string {
-  return `session=${Buffer.from(JSON.stringify({ jwt })).toString('base64')}`;
 }

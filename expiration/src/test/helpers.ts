@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { type EventMessage, type OrderCreatedEvent, OrderStatus } from '@ticketing/common';
+import { type OrderCreatedEvent, OrderStatus } from '@ticketing/common';
 import type { RedisServer } from '@ticketing/test-helpers';
 import {
   createExpirationQueue,
   type ExpirationQueue,
   waitForQueueReady,
 } from '../queues/expiration-queue';
+
+export { fakeMessage } from '@ticketing/test-helpers';
 
 /** A 24-hex-digit id like MongoDB's, distinct per call. */
 export function newId(): string {
@@ -25,11 +27,6 @@ export function buildOrderCreated(
     ticket: { id: newId(), price: 20 },
     ...overrides,
   };
-}
-
-/** An EventMessage whose ack is a mock. */
-export function fakeMessage(subject: string): EventMessage & { ack: jest.Mock<void, []> } {
-  return { ack: jest.fn(), deliveryCount: 1, eventId: newId(), sequence: 1, subject };
 }
 
 let queueCount = 0;

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import {
   createLogger,
   createProbeRouter,
-  type EventMessage,
   ensureOutboxCollections,
   OrderStatus,
   outboxEventModel,
@@ -10,12 +8,14 @@ import {
   type ProbeRouter,
   signSessionJwt,
 } from '@ticketing/common';
-import { type MongoHandle, startMongo } from '@ticketing/test-helpers';
+import { type MongoHandle, sessionCookie, useMongooseDatabase } from '@ticketing/test-helpers';
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import { buildApp } from '../app';
 import { Order, type OrderDoc } from '../models/order';
 import { Ticket, type TicketAttrs, type TicketDoc } from '../models/ticket';
+
+export { fakeMessage } from '@ticketing/test-helpers';
 
 export const TEST_JWT_KEY = 'test-jwt-key';
 export const TEST_EXPIRATION_WINDOW_SECONDS = 900;
@@ -47,25 +47,11 @@ export function buildTestApp(overrides: { probes?: ProbeRouter } = {}): Express 
  * with the indexes and outbox collections in place, every collection emptied before each test.
  */
 export function useTestDatabase(): () => MongoHandle {
-  let mongo: MongoHandle | undefined;
-  beforeAll(async () => {
-    mongo = await startMongo();
-    await mongoose.connect(mongo.uri, { dbName: 'orders' });
-    await Promise.all([Ticket.init(), Order.init(), ensureOutboxCollections(mongoose.connection)]);
-  }, 60_000);
-  beforeEach(async () => {
-    for (const collection of Object.values(mongoose.connection.collections)) {
-      await collection.deleteMany({});
-    }
+  return useMongooseDatabase(mongoose, {
+    dbName: 'orders',
+    prepare: () =>
+      Promise.all([Ticket.init(), Order.init(), ensureOutboxCollections(mongoose.connection)]),
   });
-  afterAll(async () => {
-    await mongoose.disconnect();
-    await mongo?.stop();
-  }, 60_000);
-  return () => {
-    if (mongo === undefined) throw new Error('MongoDB is not started yet');
-    return mongo;
-  };
 }
 
 /** A fresh ObjectId as a string (user ids, ticket ids, unknown order ids). */
@@ -78,8 +64,7 @@ export function newId(): string {
  * cookie-session's base64 JSON. Each call without an id is a new user.
  */
 export function signin(id: string = newId(), email = 'test@test.com'): string {
-  const jwt = signSessionJwt({ id, email }, TEST_JWT_KEY, 900);
-  return `session=${Buffer.from(JSON.stringify({ jwt })).toString('base64')}`;
+  return sessionCookie(signSessionJwt({ id, email }, TEST_JWT_KEY, 900));
 }
 
 /** Stores a ticket replica directly (as ticket.created would), with defaults for what the test doesn't care about. */
@@ -124,19 +109,4 @@ export async function recordedEvents(): Promise<RecordedEvent[]> {
     data: JSON.parse(record.payload),
     publishedAt: record.publishedAt,
   }));
-}
-
-/** A delivery as a listener's onMessage gets it; `ack` is a spy. */
-export function fakeMessage(
-  subject: string,
-  overrides: Partial<Omit<EventMessage, 'ack'>> = {},
-): EventMessage & { ack: jest.Mock } {
-  return {
-    ack: jest.fn(),
-    deliveryCount: 1,
-    eventId: randomUUID(),
-    sequence: 1,
-    subject,
-    ...overrides,
-  };
 }

@@ -1,12 +1,7 @@
 import { signSessionJwt } from '@ticketing/common';
+import { sessionCookie } from '@ticketing/test-helpers';
 import request from 'supertest';
-import {
-  buildTestApp,
-  sessionCookieFor,
-  signin,
-  TEST_JWT_KEY,
-  useTestDatabase,
-} from '../../test/helpers';
+import { buildTestApp, signin, TEST_JWT_KEY, useTestDatabase } from '../../test/helpers';
 
 useTestDatabase();
 const app = buildTestApp();
@@ -51,7 +46,7 @@ describe('GET /api/users/currentuser', () => {
     } finally {
       jest.useRealTimers();
     }
-    const res = await me([sessionCookieFor(token)]);
+    const res = await me([sessionCookie(token)]);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ currentUser: null });
   });
@@ -62,7 +57,7 @@ describe('GET /api/users/currentuser', () => {
       'not-the-key',
       900,
     );
-    const res = await me([sessionCookieFor(forged)]);
+    const res = await me([sessionCookie(forged)]);
     expect(res.body).toEqual({ currentUser: null });
   });
 
