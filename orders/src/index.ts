@@ -7,6 +7,7 @@ import {
   listen,
   OutboxRelay,
   outboxServiceReadinessChecks,
+  outboxServiceShutdownSteps,
 } from '@ticketing/common';
 import mongoose from 'mongoose';
 import { buildApp } from './app';
@@ -53,23 +54,12 @@ async function start(settings: OrdersConfig): Promise<void> {
   const app = buildApp({ config: settings, logger, probes });
   const server = await listen(app, settings.port, logger);
 
-  const runningRelay = relay;
   installShutdown({
     logger,
     server,
     probes,
     timeoutMs: settings.shutdownTimeoutMs,
-    steps: [
-      {
-        name: 'stop listeners',
-        run: async () => {
-          await Promise.all(listeners.map((listener) => listener.close()));
-        },
-      },
-      { name: 'stop outbox relay', run: () => runningRelay.stop() },
-      { name: 'drain NATS', run: () => natsWrapper.close() },
-      { name: 'close MongoDB', run: () => connection.close() },
-    ],
+    steps: outboxServiceShutdownSteps({ listeners, relay, messaging: natsWrapper, connection }),
   });
 }
 

@@ -19,6 +19,10 @@ export {
   type OutboxRelayOptions,
   type OutboxRelayStatus,
 } from './outbox-relay';
+export {
+  type OutboxServiceShutdownTargets,
+  outboxServiceShutdownSteps,
+} from './outbox-service-shutdown-steps';
 export { type ProcessOnceTarget, type ProcessOutcome, processOnce } from './process-once';
 export { TransactionalListener } from './transactional-listener';
 export { withTransaction } from './with-transaction';
