@@ -104,29 +104,33 @@ export abstract class Listener<E extends Event> {
 
   private async handle(msg: IncomingMessage): Promise<void> {
     const eventId = msg.eventId ?? `${msg.subject}#${msg.sequence}`;
-    const log = this.logger.child({
-      subject: msg.subject,
-      sequence: msg.sequence,
-      deliveryCount: msg.deliveryCount,
-      eventId,
-      queueGroup: this.queueGroupName,
-    });
+    // A child logger per message costs more than the happy path itself, so it is
+    // only built when something is logged.
+    let child: Logger | undefined;
+    const log = (): Logger =>
+      (child ??= this.logger.child({
+        subject: msg.subject,
+        sequence: msg.sequence,
+        deliveryCount: msg.deliveryCount,
+        eventId,
+        queueGroup: this.queueGroupName,
+      }));
 
     let data: unknown;
     try {
       data = JSON.parse(msg.text());
     } catch (err) {
-      return this.deadLetter(msg, eventId, `payload is not valid JSON: ${describe(err)}`, log);
+      return this.deadLetter(msg, eventId, `payload is not valid JSON: ${describe(err)}`, log());
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      return this.deadLetter(msg, eventId, 'payload is not a JSON object', log);
+      return this.deadLetter(msg, eventId, 'payload is not a JSON object', log());
     }
     if (msg.deliveryCount > this.maxDeliver) {
       return this.deadLetter(
         msg,
         eventId,
         `not acknowledged within ${this.maxDeliver} deliveries`,
-        log,
+        log(),
       );
     }
 
@@ -142,19 +146,19 @@ export abstract class Listener<E extends Event> {
       sequence: msg.sequence,
       subject: msg.subject,
     };
-    log.debug('event received');
+    if (this.logger.isLevelEnabled('debug')) log().debug('event received');
     try {
       await this.onMessage(data as E['data'], eventMessage);
     } catch (err) {
       if (acked) {
-        log.error({ err }, 'listener failed after acknowledging; not retried');
+        log().error({ err }, 'listener failed after acknowledging; not retried');
         return;
       }
       if (msg.deliveryCount >= this.maxDeliver) {
-        return this.deadLetter(msg, eventId, describe(err), log, err);
+        return this.deadLetter(msg, eventId, describe(err), log(), err);
       }
       const retryInMs = this.retryDelay(msg.deliveryCount);
-      log.warn({ err, retryInMs }, 'listener failed; will retry');
+      log().warn({ err, retryInMs }, 'listener failed; will retry');
       msg.nak(retryInMs);
     }
   }
