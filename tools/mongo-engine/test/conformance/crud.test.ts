@@ -1,5 +1,11 @@
-import { type Collection, type Db, MongoBulkWriteError, MongoClient, ObjectId } from 'mongodb';
-import { caught, type MongoTarget, SERVER_START_TIMEOUT_MS, startMongo } from './support';
+import { type Collection, type Db, MongoBulkWriteError, type MongoClient, ObjectId } from 'mongodb';
+import {
+  caught,
+  connectMongo,
+  disconnectMongo,
+  type MongoTarget,
+  SERVER_START_TIMEOUT_MS,
+} from './support';
 
 jest.setTimeout(30_000);
 
@@ -20,17 +26,11 @@ let db: Db;
 let items: Collection<Item>;
 
 beforeAll(async () => {
-  target = await startMongo('crud');
-  client = new MongoClient(target.uri);
-  await client.connect();
-  db = client.db();
+  ({ target, client, db } = await connectMongo('crud'));
   items = db.collection<Item>('items');
 }, SERVER_START_TIMEOUT_MS);
 
-afterAll(async () => {
-  await client?.close();
-  await target?.stop();
-});
+afterAll(() => disconnectMongo({ target, client }));
 
 beforeEach(async () => {
   for (const name of ['items', 'orders', 'products', 'ids']) {

@@ -1,10 +1,11 @@
-import { type Collection, type Db, MongoClient, MongoServerError } from 'mongodb';
+import { type Collection, type Db, type MongoClient, MongoServerError } from 'mongodb';
 import {
   caught,
+  connectMongo,
+  disconnectMongo,
   type LooseDoc,
   type MongoTarget,
   SERVER_START_TIMEOUT_MS,
-  startMongo,
   untypedUpdate,
 } from './support';
 
@@ -16,17 +17,11 @@ let db: Db;
 let things: Collection<LooseDoc>;
 
 beforeAll(async () => {
-  target = await startMongo('errors');
-  client = new MongoClient(target.uri);
-  await client.connect();
-  db = client.db();
+  ({ target, client, db } = await connectMongo('errors'));
   things = db.collection<LooseDoc>('things');
 }, SERVER_START_TIMEOUT_MS);
 
-afterAll(async () => {
-  await client?.close();
-  await target?.stop();
-});
+afterAll(() => disconnectMongo({ target, client }));
 
 beforeEach(async () => {
   await things.deleteMany({});

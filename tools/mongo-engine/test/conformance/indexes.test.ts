@@ -1,11 +1,12 @@
-import { type Collection, type Db, MongoClient, MongoServerError } from 'mongodb';
+import { type Collection, type Db, type MongoClient, MongoServerError } from 'mongodb';
 import mongoose from 'mongoose';
 import {
   caught,
+  connectMongo,
+  disconnectMongo,
   type LooseDoc,
   type MongoTarget,
   SERVER_START_TIMEOUT_MS,
-  startMongo,
 } from './support';
 
 jest.setTimeout(30_000);
@@ -18,16 +19,10 @@ let collName = '';
 let counter = 0;
 
 beforeAll(async () => {
-  target = await startMongo('indexes');
-  client = new MongoClient(target.uri);
-  await client.connect();
-  db = client.db();
+  ({ target, client, db } = await connectMongo('indexes'));
 }, SERVER_START_TIMEOUT_MS);
 
-afterAll(async () => {
-  await client?.close();
-  await target?.stop();
-});
+afterAll(() => disconnectMongo({ target, client }));
 
 // Indexes outlive deleteMany, so each test gets a collection of its own.
 beforeEach(() => {

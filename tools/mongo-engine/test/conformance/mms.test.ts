@@ -1,6 +1,8 @@
 import { MongoClient, MongoServerError, MongoServerSelectionError } from 'mongodb';
 import {
   caught,
+  connectMongo,
+  disconnectMongo,
   type MongoTarget,
   SERVER_START_TIMEOUT_MS,
   startMemoryReplSet,
@@ -14,15 +16,10 @@ describe('standalone server', () => {
   let client: MongoClient;
 
   beforeAll(async () => {
-    target = await startStandaloneMongo('mms_standalone');
-    client = new MongoClient(target.uri);
-    await client.connect();
+    ({ target, client } = await connectMongo('mms_standalone', startStandaloneMongo));
   });
 
-  afterAll(async () => {
-    await client?.close();
-    await target?.stop();
-  });
+  afterAll(() => disconnectMongo({ target, client }));
 
   it('when connected, then hello reports a writable primary that is not in a replica set', async () => {
     const hello = await client.db('admin').command({ hello: 1 });

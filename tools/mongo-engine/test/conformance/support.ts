@@ -17,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { type Document, MongoClient, type ObjectId, type UpdateFilter } from 'mongodb';
+import { type Db, type Document, MongoClient, type ObjectId, type UpdateFilter } from 'mongodb';
 import { MongoMemoryReplSet, MongoMemoryServer } from 'mongodb-memory-server-core';
 
 export interface MongoTarget {
@@ -116,6 +116,32 @@ export async function startMongo(label: string): Promise<MongoTarget> {
 export async function startStandaloneMongo(label: string): Promise<MongoTarget> {
   const shared = process.env.MONGO_CONFORMANCE_STANDALONE_URI;
   return shared ? useSharedServer(shared, label) : startMemoryStandalone(label);
+}
+
+/** A test file's server with a connected driver client on its database. */
+export interface ConnectedMongo {
+  target: MongoTarget;
+  client: MongoClient;
+  db: Db;
+}
+
+/** Starts (or joins) a server for one test file and connects a driver client to it. */
+export async function connectMongo(
+  label: string,
+  start: (label: string) => Promise<MongoTarget> = startMongo,
+): Promise<ConnectedMongo> {
+  const target = await start(label);
+  const client = new MongoClient(target.uri);
+  await client.connect();
+  return { target, client, db: client.db() };
+}
+
+/** Closes what {@link connectMongo} opened; safe when start-up failed half-way. */
+export async function disconnectMongo(
+  handles: Partial<Pick<ConnectedMongo, 'target' | 'client'>>,
+): Promise<void> {
+  await handles.client?.close();
+  await handles.target?.stop();
 }
 
 /** Runs `action` and returns what it threw; fails the test if it did not throw. */

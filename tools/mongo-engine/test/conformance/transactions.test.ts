@@ -2,11 +2,17 @@ import {
   type ClientSession,
   type Collection,
   type Db,
-  MongoClient,
+  type MongoClient,
   MongoServerError,
 } from 'mongodb';
 import mongoose from 'mongoose';
-import { caught, type MongoTarget, SERVER_START_TIMEOUT_MS, startMongo } from './support';
+import {
+  caught,
+  connectMongo,
+  disconnectMongo,
+  type MongoTarget,
+  SERVER_START_TIMEOUT_MS,
+} from './support';
 
 jest.setTimeout(60_000);
 
@@ -35,10 +41,7 @@ let doctors: Collection<Doctor>;
 const openSessions: ClientSession[] = [];
 
 beforeAll(async () => {
-  target = await startMongo('transactions');
-  client = new MongoClient(target.uri);
-  await client.connect();
-  db = client.db();
+  ({ target, client, db } = await connectMongo('transactions'));
   // Created up front: servers before 4.4 refuse to create collections inside a transaction.
   for (const name of ['accounts', 'ledger', 'doctors']) {
     await db.createCollection(name);
@@ -48,10 +51,7 @@ beforeAll(async () => {
   doctors = db.collection<Doctor>('doctors');
 }, SERVER_START_TIMEOUT_MS);
 
-afterAll(async () => {
-  await client?.close();
-  await target?.stop();
-});
+afterAll(() => disconnectMongo({ target, client }));
 
 beforeEach(async () => {
   await accounts.deleteMany({});

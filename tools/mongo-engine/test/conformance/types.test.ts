@@ -7,15 +7,16 @@ import {
   Double,
   Int32,
   Long,
-  MongoClient,
+  type MongoClient,
   ObjectId,
   UUID,
 } from 'mongodb';
 import {
+  connectMongo,
+  disconnectMongo,
   type LooseDoc,
   type MongoTarget,
   SERVER_START_TIMEOUT_MS,
-  startMongo,
   untypedUpdate,
 } from './support';
 
@@ -27,17 +28,11 @@ let db: Db;
 let values: Collection<LooseDoc>;
 
 beforeAll(async () => {
-  target = await startMongo('types');
-  client = new MongoClient(target.uri);
-  await client.connect();
-  db = client.db();
+  ({ target, client, db } = await connectMongo('types'));
   values = db.collection<LooseDoc>('values');
 }, SERVER_START_TIMEOUT_MS);
 
-afterAll(async () => {
-  await client?.close();
-  await target?.stop();
-});
+afterAll(() => disconnectMongo({ target, client }));
 
 beforeEach(async () => {
   await values.deleteMany({});
